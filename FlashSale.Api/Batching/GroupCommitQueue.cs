@@ -1,0 +1,114 @@
+using System.Diagnostics;
+using System.Threading.Channels;
+
+namespace FlashSale.Api.Batching;
+
+// Group commit: requests wait here while one writer gathers them for a moment (BatchWindow, or until
+// MaxBatchSize), stores them with a single statement and commit, and only then completes every waiting
+// request with its own result. A failed write fails every request of that batch: nothing is acknowledged
+// that is not stored.
+public sealed class GroupCommitQueue<TRequest, TResult> : IAsyncDisposable
+{
+    private readonly Channel<Pending> _channel = Channel.CreateUnbounded<Pending>(new UnboundedChannelOptions { SingleReader = true });
+    private readonly Func<IReadOnlyList<TRequest>, IReadOnlyList<ActivityLink>, CancellationToken, Task<IReadOnlyList<TResult>>> _write;
+    private readonly TimeSpan _window;
+    private readonly int _maxBatch;
+    private readonly CancellationTokenSource _stopping = new();
+    private readonly Task _writer;
+
+    public GroupCommitQueue(
+        Func<IReadOnlyList<TRequest>, IReadOnlyList<ActivityLink>, CancellationToken, Task<IReadOnlyList<TResult>>> write,
+        TimeSpan window,
+        int maxBatch)
+    {
+        _write = write;
+        _window = window;
+        _maxBatch = maxBatch;
+        _writer = Task.Run(WriteLoopAsync);
+    }
+
+    public async Task<TResult> EnqueueAsync(TRequest request, CancellationToken cancellationToken)
+    {
+        var pending = new Pending(request, Activity.Current?.Context);
+        if (!_channel.Writer.TryWrite(pending))
+        {
+            throw new ObjectDisposedException(nameof(GroupCommitQueue<TRequest, TResult>), "The service is stopping");
+        }
+
+        // The caller may stop waiting, but the write goes on: a request that was stored stays stored.
+        return await pending.Completion.Task.WaitAsync(cancellationToken);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        _channel.Writer.TryComplete();
+        await _writer;
+        _stopping.Dispose();
+    }
+
+    private async Task WriteLoopAsync()
+    {
+        List<Pending> batch = new(_maxBatch);
+        var reader = _channel.Reader;
+        while (await reader.WaitToReadAsync())
+        {
+            batch.Clear();
+            await GatherAsync(reader, batch);
+            await WriteBatchAsync(batch);
+        }
+    }
+
+    private async Task GatherAsync(ChannelReader<Pending> reader, List<Pending> batch)
+    {
+        while (batch.Count < _maxBatch && reader.TryRead(out var first))
+        {
+            batch.Add(first);
+        }
+
+        if (batch.Count >= _maxBatch || _window <= TimeSpan.Zero)
+        {
+            return;
+        }
+
+        using var windowClosed = new CancellationTokenSource(_window);
+        try
+        {
+            while (batch.Count < _maxBatch && await reader.WaitToReadAsync(windowClosed.Token))
+            {
+                while (batch.Count < _maxBatch && reader.TryRead(out var next))
+                {
+                    batch.Add(next);
+                }
+            }
+        }
+        catch (OperationCanceledException) when (windowClosed.IsCancellationRequested)
+        {
+        }
+    }
+
+    private async Task WriteBatchAsync(List<Pending> batch)
+    {
+        try
+        {
+            var requests = batch.ConvertAll(pending => pending.Request);
+            var links = batch.Where(p => p.Parent.HasValue).Select(p => new ActivityLink(p.Parent!.Value)).ToList();
+            var results = await _write(requests, links, _stopping.Token);
+            for (var i = 0; i < batch.Count; i++)
+            {
+                batch[i].Completion.TrySetResult(results[i]);
+            }
+        }
+        catch (Exception exception)
+        {
+            foreach (var pending in batch)
+            {
+                pending.Completion.TrySetException(exception);
+            }
+        }
+    }
+
+    private sealed record Pending(TRequest Request, ActivityContext? Parent)
+    {
+        public TaskCompletionSource<TResult> Completion { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    }
+}

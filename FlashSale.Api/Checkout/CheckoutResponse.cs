@@ -1,0 +1,3 @@
+namespace FlashSale.Api.Checkout;
+
+public sealed record CheckoutResponse(string Code, long SaleId, string ItemId, string UserId, DateTimeOffset ExpiresAt);

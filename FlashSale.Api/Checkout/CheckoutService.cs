@@ -1,0 +1,125 @@
+using FlashSale.Api.Configuration;
+using FlashSale.Api.Problems;
+using FlashSale.Api.Sales;
+using FlashSale.Api.Telemetry;
+using FlashSale.Api.Validation;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.Extensions.Options;
+
+namespace FlashSale.Api.Checkout;
+
+// A checkout: validate without I/O, let Redis decide in one script (or PostgreSQL when Redis cannot),
+// store the attempt whatever its outcome, and answer only once it is stored.
+public sealed partial class CheckoutService(
+    CurrentSale currentSale,
+    RedisHolds redisHolds,
+    PostgresHolds postgresHolds,
+    CheckoutAttemptLog attemptLog,
+    SaleFlowMetrics metrics,
+    IOptions<FlashSaleOptions> options,
+    TimeProvider time,
+    ILogger<CheckoutService> logger)
+{
+    public async Task<Results<Ok<CheckoutResponse>, ProblemHttpResult>> CheckoutAsync(
+        string? rawUserId, string? rawItemId, CancellationToken cancellationToken)
+    {
+        metrics.CheckoutAttempted();
+        var now = time.GetUtcNow();
+        try
+        {
+            if (!Parameters.TryUserId(rawUserId, "user_id", out var userId, out var problem)
+                || !Parameters.TryItemId(rawItemId, "id", out var item, out problem))
+            {
+                await RecordRefusalAsync(now, rawUserId, rawItemId, null, ProblemCodes.InvalidRequest, cancellationToken);
+                return problem;
+            }
+
+            var sale = await currentSale.GetAsync(now, cancellationToken);
+            if (sale is null)
+            {
+                await RecordRefusalAsync(now, userId, rawItemId, null, ProblemCodes.NoActiveSale, cancellationToken);
+                return Problem.NotFound(ProblemCodes.NoActiveSale, "No sale is running right now");
+            }
+
+            if (!sale.Contains(item))
+            {
+                await RecordRefusalAsync(now, userId, rawItemId, sale.Id, ProblemCodes.ItemNotFound, cancellationToken);
+                return Problem.NotFound(ProblemCodes.ItemNotFound, $"{item} is not an item of the running sale {sale.Id}");
+            }
+
+            var decision = await DecideAsync(sale, item, userId, now, cancellationToken);
+            return decision.IsGranted
+                ? Granted(sale, item, userId, decision)
+                : Refused(decision.Outcome, item);
+        }
+        catch (Exception exception) when (DependencyFailureHandler.IsDependencyFailure(exception))
+        {
+            metrics.CheckoutFailed(ProblemCodes.DependencyUnavailable);
+            LogCheckoutUnavailable(logger, exception);
+            return Problem.DependencyUnavailable();
+        }
+    }
+
+    private async Task<HoldDecision> DecideAsync(Sale sale, ItemId item, string userId, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        var hold = options.Value.CheckoutHold;
+        var decision = await redisHolds.TryHoldAsync(sale, item, userId, now, hold, cancellationToken);
+        if (decision is null)
+        {
+            // PostgreSQL decides and stores the attempt in the same statement.
+            return await postgresHolds.HoldAndRecordAsync(sale, item, userId, now, hold, cancellationToken);
+        }
+
+        var attempt = new CheckoutAttempt(now, userId, item.ToString(), sale.Id, item.Index, decision.Outcome,
+            decision.Code, decision.ExpiresAt);
+        try
+        {
+            await attemptLog.RecordAsync(attempt, cancellationToken);
+        }
+        catch when (decision is { IsGranted: true, IsNew: true })
+        {
+            await redisHolds.ReleaseAsync(sale, item, userId, decision.Code!, CancellationToken.None);
+            throw;
+        }
+
+        return decision;
+    }
+
+    private async Task RecordRefusalAsync(
+        DateTimeOffset now, string? rawUserId, string? rawItemId, long? saleId, string outcome, CancellationToken cancellationToken)
+    {
+        var attempt = new CheckoutAttempt(now, CheckoutAttempt.Clean(rawUserId), CheckoutAttempt.Clean(rawItemId), saleId, null, outcome, null, null);
+        await attemptLog.RecordAsync(attempt, cancellationToken);
+        metrics.CheckoutFailed(outcome);
+    }
+
+    private Ok<CheckoutResponse> Granted(Sale sale, ItemId item, string userId, HoldDecision decision)
+    {
+        metrics.CheckoutSucceeded();
+        if (logger.IsEnabled(LogLevel.Debug))
+        {
+            LogCheckoutGranted(logger, item.ToString(), userId, CheckoutCode.Redact(decision.Code!));
+        }
+
+        return TypedResults.Ok(new CheckoutResponse(decision.Code!, sale.Id, item.ToString(), userId, decision.ExpiresAt!.Value));
+    }
+
+    private ProblemHttpResult Refused(string outcome, ItemId item)
+    {
+        metrics.CheckoutFailed(outcome);
+        return outcome switch
+        {
+            ProblemCodes.ItemSold => Problem.Conflict(outcome, $"{item} is sold"),
+            ProblemCodes.ItemReserved => Problem.Conflict(outcome, $"{item} is held by another shopper; it returns to sale if their hold expires"),
+            ProblemCodes.UserLimitReached => Problem.Conflict(outcome,
+                $"You already hold or bought {options.Value.MaxItemsPerUser} items of this sale, the most one shopper may have"),
+            _ => throw new InvalidOperationException($"Unknown checkout outcome {outcome}"),
+        };
+    }
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Checkout of {ItemId} granted to {UserId} with code {Code}")]
+    private static partial void LogCheckoutGranted(ILogger logger, string itemId, string userId, string code);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Checkout answered 503: a dependency failed")]
+    private static partial void LogCheckoutUnavailable(ILogger logger, Exception exception);
+}

@@ -1,0 +1,166 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using FlashSale.Api.Purchases;
+using FlashSale.Api.Sales;
+using FlashSale.Api.Storage;
+using Npgsql;
+
+namespace FlashSale.Api.Checkout;
+
+// Keeps Redis's picture of a sale (sold items, purchase counts, holds) rebuildable from PostgreSQL: after
+// Redis lost its data, or after an outage during which PostgreSQL decided alone, the next checkout reloads
+// the sale under the redis_rebuild lock before Redis decides again.
+public sealed partial class RedisSaleState(
+    RedisCommands redis, RedisKeys keys, RedisLock locks, Database database, ILogger<RedisSaleState> logger)
+{
+    private static readonly TimeSpan LoadLockTtl = TimeSpan.FromSeconds(30);
+    private static readonly TimeSpan LoadWaitStep = TimeSpan.FromMilliseconds(20);
+    private const int LoadWaitSteps = 100;
+
+    private volatile bool _stale;
+
+    public void MarkStale() => _stale = true;
+
+    public static long KeyLifetimeMilliseconds(Sale sale, DateTimeOffset now) =>
+        (long)Math.Max(60_000, (sale.EndsAt - now + TimeSpan.FromHours(1)).TotalMilliseconds);
+
+    public async Task<bool> EnsureUsableAsync(Sale sale, CancellationToken cancellationToken)
+    {
+        if (!redis.IsConnected)
+        {
+            _stale = true;
+            return false;
+        }
+
+        if (!_stale)
+        {
+            return true;
+        }
+
+        try
+        {
+            await redis.RunAsync("DEL", db => db.KeyDeleteAsync(keys.Loaded(sale.Id)), cancellationToken);
+            _stale = false;
+            LogReloadRequested(logger, sale.Id);
+            return true;
+        }
+        catch (Exception exception) when (RedisCommands.IsFailure(exception))
+        {
+            return false;
+        }
+    }
+
+    // True when the sale's state is loaded (by this replica or, after a short wait, by another one).
+    public async Task<bool> LoadAsync(Sale sale, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        var (outcome, lease) = await locks.TryAcquireAsync(RedisLock.RedisRebuild, sale.Id.ToString(System.Globalization.CultureInfo.InvariantCulture), LoadLockTtl, cancellationToken);
+        if (outcome == LockOutcome.Unavailable)
+        {
+            return false;
+        }
+
+        if (outcome == LockOutcome.Contended)
+        {
+            return await WaitForLoadAsync(sale, cancellationToken);
+        }
+
+        await using (lease)
+        {
+            var state = await ReadStateAsync(sale, now, cancellationToken);
+            var loaded = await redis.ScriptAsync(
+                RedisScript.RebuildSale,
+                [keys.Loaded(sale.Id)],
+                [keys.SalePrefix(sale.Id), keys.PurchasePrefix, KeyLifetimeMilliseconds(sale, now), now.ToUnixTimeMilliseconds(), JsonSerializer.Serialize(state)],
+                cancellationToken);
+            LogSaleLoaded(logger, sale.Id, (int)loaded, state.Users.Count, state.Holds.Count);
+        }
+
+        return true;
+    }
+
+    private async Task<bool> WaitForLoadAsync(Sale sale, CancellationToken cancellationToken)
+    {
+        for (var step = 0; step < LoadWaitSteps; step++)
+        {
+            await Task.Delay(LoadWaitStep, cancellationToken);
+            if (await redis.RunAsync("EXISTS", db => db.KeyExistsAsync(keys.Loaded(sale.Id)), cancellationToken))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    private Task<SaleState> ReadStateAsync(Sale sale, DateTimeOffset now, CancellationToken cancellationToken) =>
+        database.RunAsync(QueryTypes.Select, Tables.Purchases, async (connection, ct) =>
+        {
+            await using var batch = new NpgsqlBatch(connection)
+            {
+                BatchCommands =
+                {
+                    new("select id, item_index, user_id, code, purchased_at from purchases where sale_id = $1") { Parameters = { new() { Value = sale.Id } } },
+                    new("select user_id, purchased from user_purchase_counts where sale_id = $1 and purchased > 0") { Parameters = { new() { Value = sale.Id } } },
+                    new("""
+                        select distinct on (a.item_index) a.item_index, a.user_id, a.code, a.expires_at
+                        from checkout_attempts a
+                        where a.sale_id = $1 and a.outcome = 'ok' and a.expires_at > $2
+                          and not exists (select 1 from purchases p where p.sale_id = a.sale_id and p.item_index = a.item_index)
+                        order by a.item_index, a.id desc
+                        """) { Parameters = { new() { Value = sale.Id }, new() { Value = now } } },
+                },
+            };
+            await using var reader = await batch.ExecuteReaderAsync(ct);
+            List<SoldState> purchases = [];
+            while (await reader.ReadAsync(ct))
+            {
+                var receipt = new PurchaseReceipt(reader.GetInt64(0), sale.Id, new ItemId(sale.Id, reader.GetInt32(1)).ToString(),
+                    reader.GetString(2), reader.GetFieldValue<DateTimeOffset>(4));
+                purchases.Add(new SoldState(reader.GetInt32(1), reader.GetString(3), receipt.ToJson()));
+            }
+
+            await reader.NextResultAsync(ct);
+            List<UserState> users = [];
+            while (await reader.ReadAsync(ct))
+            {
+                users.Add(new UserState(reader.GetString(0), reader.GetInt32(1)));
+            }
+
+            await reader.NextResultAsync(ct);
+            List<HoldState> holds = [];
+            while (await reader.ReadAsync(ct))
+            {
+                holds.Add(new HoldState(reader.GetInt32(0), reader.GetString(1), reader.GetString(2),
+                    reader.GetFieldValue<DateTimeOffset>(3).ToUnixTimeMilliseconds()));
+            }
+
+            return new SaleState(purchases, users, holds);
+        }, cancellationToken);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Redis may have missed decisions taken without it; sale {SaleId} will be reloaded")]
+    private static partial void LogReloadRequested(ILogger logger, long saleId);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Loaded sale {SaleId} into Redis: {Sold} sold items, {Users} buyers, {Holds} live holds")]
+    private static partial void LogSaleLoaded(ILogger logger, long saleId, int sold, int users, int holds);
+
+    // Short member names: this is the JSON read by rebuild_sale.lua.
+    private sealed record SaleState(
+        [property: JsonPropertyName("purchases")] List<SoldState> Purchases,
+        [property: JsonPropertyName("users")] List<UserState> Users,
+        [property: JsonPropertyName("holds")] List<HoldState> Holds);
+
+    private sealed record SoldState(
+        [property: JsonPropertyName("i")] int Index,
+        [property: JsonPropertyName("c")] string Code,
+        [property: JsonPropertyName("j")] string Receipt);
+
+    private sealed record UserState(
+        [property: JsonPropertyName("u")] string UserId,
+        [property: JsonPropertyName("n")] int Purchased);
+
+    private sealed record HoldState(
+        [property: JsonPropertyName("i")] int Index,
+        [property: JsonPropertyName("u")] string UserId,
+        [property: JsonPropertyName("c")] string Code,
+        [property: JsonPropertyName("e")] long ExpiresAtMs);
+}

@@ -1,0 +1,141 @@
+using System.Text.Json;
+using System.Text.RegularExpressions;
+using FlashSale.Api.Checkout;
+using FlashSale.Api.Configuration;
+using FlashSale.Api.Problems;
+using FlashSale.Api.Purchases;
+using FlashSale.Api.Sales;
+using FlashSale.Api.Storage;
+using FlashSale.Api.Telemetry;
+using FlashSale.Api.Users;
+using FlashSale.ServiceDefaults.Health;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
+using Npgsql;
+using Scalar.AspNetCore;
+using StackExchange.Redis;
+
+namespace FlashSale.Api.Extensions;
+
+public static partial class FlashSaleExtensions
+{
+    // A health check must answer within a second even when its dependency hangs.
+    private static readonly TimeSpan HealthCheckTimeout = TimeSpan.FromMilliseconds(800);
+
+    public static WebApplicationBuilder AddFlashSale(this WebApplicationBuilder builder)
+    {
+        var services = builder.Services;
+        services.AddOptions<FlashSaleOptions>()
+            .BindConfiguration(FlashSaleOptions.SectionName)
+            .ValidateOnStart();
+        services.AddSingleton<IValidateOptions<FlashSaleOptions>, FlashSaleOptionsValidator>();
+        services.TryAddSingleton(TimeProvider.System);
+
+        builder.AddPostgres();
+        builder.AddRedis();
+
+        services.AddSingleton<DatabaseMetrics>();
+        services.AddSingleton<RedisMetrics>();
+        services.AddSingleton<LockMetrics>();
+        services.AddSingleton<SaleFlowMetrics>();
+        services.AddSingleton<Database>();
+        services.AddSingleton<RedisCommands>();
+        services.AddSingleton<RedisKeys>();
+        services.AddSingleton<RedisLock>();
+
+        services.AddSingleton<SaleRepository>();
+        services.AddSingleton<CurrentSale>();
+        services.AddSingleton<CheckoutAttemptLog>();
+        services.AddSingleton<RedisSaleState>();
+        services.AddSingleton<RedisHolds>();
+        services.AddSingleton<PostgresHolds>();
+        services.AddSingleton<CheckoutService>();
+        services.AddSingleton<PurchaseLedger>();
+        services.AddSingleton<PurchaseService>();
+
+        // Hosted services start in this order: the schema is migrated before anything else touches it.
+        services.AddHostedService<DatabaseMigrator>();
+        services.AddHostedService<SaleScheduler>();
+        services.AddSingleton<SaleStockMetrics>();
+        services.AddHostedService(sp => sp.GetRequiredService<SaleStockMetrics>());
+
+        services.AddHealthChecks()
+            .AddNpgSql(name: HealthDocument.DatabaseCheckName, timeout: HealthCheckTimeout)
+            .AddRedis(sp => sp.GetRequiredService<IConnectionMultiplexer>(), name: HealthDocument.RedisCheckName, timeout: HealthCheckTimeout);
+
+        services.ConfigureHttpJsonOptions(options => options.SerializerOptions.PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower);
+        services.AddProblemDetails(options => options.CustomizeProblemDetails = context =>
+            context.ProblemDetails.Extensions.TryAdd("code", ProblemCodes.ForStatus(context.ProblemDetails.Status ?? 500)));
+        services.AddExceptionHandler<DependencyFailureHandler>();
+        services.AddOpenApi();
+
+        return builder;
+    }
+
+    public static WebApplication MapFlashSale(this WebApplication app)
+    {
+        app.UseExceptionHandler();
+        app.UseStatusCodePages();
+
+        app.MapDefaultEndpoints();
+        app.MapOpenApi();
+        app.MapScalarApiReference();
+
+        app.MapCheckoutApi();
+        app.MapPurchaseApi();
+        app.MapSalesApi();
+        app.MapUsersApi();
+        app.MapAdminApi();
+        return app;
+    }
+
+    private static void AddPostgres(this WebApplicationBuilder builder)
+    {
+        var connectionString = RequiredConnectionString(builder.Configuration, FlashSaleOptions.PostgresConnectionName);
+        builder.Services.AddNpgsqlDataSource(connectionString, dataSource =>
+        {
+            // Names the pool in Npgsql's metrics (instead of the connection string) and lets DatabaseMetrics find it.
+            dataSource.Name = DatabaseMetrics.PoolName;
+
+            // No request may wait forever on a sick database: bound connecting and every command.
+            var settings = dataSource.ConnectionStringBuilder;
+            if (!Mentions(connectionString, "timeout"))
+            {
+                settings.Timeout = 5;
+            }
+
+            if (!Mentions(connectionString, "command ?timeout"))
+            {
+                settings.CommandTimeout = 10;
+            }
+        });
+    }
+
+    private static void AddRedis(this WebApplicationBuilder builder)
+    {
+        var connectionString = RequiredConnectionString(builder.Configuration, FlashSaleOptions.RedisConnectionName);
+        var options = ConfigurationOptions.Parse(connectionString);
+        options.AbortOnConnectFail = false;
+        if (!Mentions(connectionString, "connectTimeout"))
+        {
+            options.ConnectTimeout = 2000;
+        }
+
+        if (!Mentions(connectionString, "asyncTimeout"))
+        {
+            options.AsyncTimeout = 2000;
+        }
+
+        options.ReconnectRetryPolicy = new LinearRetry(500);
+        builder.Services.AddSingleton<IConnectionMultiplexer>(_ => ConnectionMultiplexer.Connect(options));
+    }
+
+    private static string RequiredConnectionString(IConfiguration configuration, string name) =>
+        configuration.GetConnectionString(name) is { Length: > 0 } value
+            ? value
+            : throw new InvalidOperationException(
+                $"ConnectionStrings:{name} is not set. Give it in configuration or as the environment variable ConnectionStrings__{name}.");
+
+    private static bool Mentions(string connectionString, string keyPattern) =>
+        Regex.IsMatch(connectionString, $@"(^|[;,])\s*{keyPattern}\s*=", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant);
+}

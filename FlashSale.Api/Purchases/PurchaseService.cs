@@ -1,0 +1,121 @@
+using FlashSale.Api.Checkout;
+using FlashSale.Api.Problems;
+using FlashSale.Api.Sales;
+using FlashSale.Api.Storage;
+using FlashSale.Api.Telemetry;
+using FlashSale.Api.Validation;
+using Microsoft.AspNetCore.Http.HttpResults;
+using StackExchange.Redis;
+
+namespace FlashSale.Api.Purchases;
+
+// A purchase: a code redeemed before is answered from Redis; any other goes to PostgreSQL, which decides
+// under its constraints. After a commit Redis learns of it, so later checkouts of the item are refused early.
+public sealed partial class PurchaseService(
+    PurchaseLedger ledger,
+    RedisCommands redis,
+    RedisKeys keys,
+    RedisSaleState saleState,
+    CurrentSale currentSale,
+    SaleFlowMetrics metrics,
+    TimeProvider time,
+    ILogger<PurchaseService> logger)
+{
+    public async Task<Results<Ok<PurchaseReceipt>, ProblemHttpResult>> PurchaseAsync(string? rawCode, CancellationToken cancellationToken)
+    {
+        metrics.PurchaseAttempted();
+        if (!Parameters.TryCode(rawCode, "code", out var code, out var problem))
+        {
+            metrics.PurchaseFailed(ProblemCodes.InvalidRequest);
+            return problem;
+        }
+
+        try
+        {
+            var earlier = await FindRedeemedAsync(code, cancellationToken);
+            if (earlier is not null)
+            {
+                return TypedResults.Ok(earlier);
+            }
+
+            var outcome = await ledger.RedeemAsync(code, cancellationToken);
+            switch (outcome.Outcome)
+            {
+                case PurchaseOutcome.Purchased:
+                    metrics.PurchaseCommitted();
+                    if (logger.IsEnabled(LogLevel.Debug))
+                    {
+                        LogPurchased(logger, outcome.Receipt!.ItemId, outcome.Receipt.UserId, CheckoutCode.Redact(code));
+                    }
+
+                    await MirrorAsync(code, outcome.Receipt!, cancellationToken);
+                    return TypedResults.Ok(outcome.Receipt!);
+                case PurchaseOutcome.AlreadyPurchased:
+                    await MirrorAsync(code, outcome.Receipt!, cancellationToken);
+                    return TypedResults.Ok(outcome.Receipt!);
+                default:
+                    metrics.PurchaseFailed(outcome.Outcome);
+                    return Refusal(outcome.Outcome);
+            }
+        }
+        catch (Exception exception) when (DependencyFailureHandler.IsDependencyFailure(exception))
+        {
+            metrics.PurchaseFailed(ProblemCodes.DependencyUnavailable);
+            LogPurchaseUnavailable(logger, exception);
+            return Problem.DependencyUnavailable("PostgreSQL did not answer; the purchase was not made. Retry with the same code.");
+        }
+    }
+
+    private static ProblemHttpResult Refusal(string outcome) => outcome switch
+    {
+        ProblemCodes.CodeNotFound => Problem.NotFound(outcome, "No checkout gave this code"),
+        ProblemCodes.CodeExpired => Problem.Of(StatusCodes.Status410Gone, outcome,
+            "The hold of this code has expired; the item may be checked out again"),
+        ProblemCodes.ItemSold => Problem.Conflict(outcome, "The item was sold to someone else"),
+        ProblemCodes.UserLimitReached => Problem.Conflict(outcome, "You already bought the most items one shopper may buy in this sale"),
+        ProblemCodes.SaleEnded => Problem.Conflict(outcome, "The sale of this item has ended"),
+        _ => throw new InvalidOperationException($"Unknown purchase outcome {outcome}"),
+    };
+
+    private async Task<PurchaseReceipt?> FindRedeemedAsync(string code, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var json = await redis.RunAsync("GET", db => db.StringGetAsync(keys.Purchase(code)), cancellationToken);
+            return json.IsNullOrEmpty ? null : PurchaseReceipt.FromJson(json.ToString());
+        }
+        catch (Exception exception) when (RedisCommands.IsFailure(exception))
+        {
+            saleState.MarkStale();
+            return null;
+        }
+    }
+
+    private async Task MirrorAsync(string code, PurchaseReceipt receipt, CancellationToken cancellationToken)
+    {
+        var now = time.GetUtcNow();
+        var sale = await currentSale.GetAsync(now, cancellationToken);
+        var lifetime = sale?.Id == receipt.SaleId ? RedisSaleState.KeyLifetimeMilliseconds(sale, now) : (long)TimeSpan.FromHours(1).TotalMilliseconds;
+        _ = ItemId.TryParse(receipt.ItemId, out var item);
+        try
+        {
+            await redis.ScriptAsync(
+                RedisScript.PurchaseCommitted,
+                [keys.Purchase(code), keys.Sold(receipt.SaleId), keys.Hold(receipt.SaleId, item.Index),
+                    keys.UserHolds(receipt.SaleId, receipt.UserId), keys.UserBought(receipt.SaleId, receipt.UserId)],
+                [receipt.ToJson(), item.Index, lifetime, code],
+                cancellationToken);
+        }
+        catch (Exception exception) when (RedisCommands.IsFailure(exception))
+        {
+            // PostgreSQL has the purchase; Redis will be reloaded from it.
+            saleState.MarkStale();
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Purchased {ItemId} for {UserId} with code {Code}")]
+    private static partial void LogPurchased(ILogger logger, string itemId, string userId, string code);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Purchase answered 503: a dependency failed")]
+    private static partial void LogPurchaseUnavailable(ILogger logger, Exception exception);
+}

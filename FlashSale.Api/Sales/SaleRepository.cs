@@ -1,0 +1,162 @@
+using FlashSale.Api.Storage;
+using Npgsql;
+using NpgsqlTypes;
+
+namespace FlashSale.Api.Sales;
+
+public sealed record SaleSummary(Sale Sale, int ItemsSold, int ItemsHeld);
+
+public sealed record SaleItem(ItemId Id, string Name, string ImageUrl, bool Sold);
+
+public enum ItemStatusFilter
+{
+    All,
+    Available,
+    Sold,
+}
+
+public sealed class SaleRepository(Database database)
+{
+    private const string SaleColumns = "id, starts_at, ends_at, total_items, max_items_per_user";
+
+    // Creates the sale and its whole stock in one transaction, so no replica ever sees a sale without items.
+    // Returns null when the window overlaps an existing sale (another replica, or the admin, got there first).
+    public Task<Sale?> CreateAsync(SaleWindow window, int totalItems, int maxItemsPerUser, CancellationToken cancellationToken) =>
+        database.RunAsync(QueryTypes.Insert, Tables.Sales, async (connection, ct) =>
+        {
+            await using var transaction = await connection.BeginTransactionAsync(ct);
+            await using var insert = new NpgsqlCommand(
+                $"""
+                insert into sales (starts_at, ends_at, total_items, max_items_per_user)
+                values ($1, $2, $3, $4)
+                on conflict do nothing
+                returning {SaleColumns}
+                """, connection, transaction)
+            {
+                Parameters = { new() { Value = window.StartsAt }, new() { Value = window.EndsAt }, new() { Value = totalItems }, new() { Value = maxItemsPerUser } },
+            };
+            var sale = await ReadSaleAsync(insert, ct);
+            if (sale is null)
+            {
+                return null;
+            }
+
+            await CopyStockAsync(connection, sale, ct);
+            await transaction.CommitAsync(ct);
+            return sale;
+        }, cancellationToken);
+
+    public Task<Sale?> FindOpenAtAsync(DateTimeOffset now, CancellationToken cancellationToken) =>
+        database.RunAsync(QueryTypes.Select, Tables.Sales, (connection, ct) => ReadSaleAsync(
+            new NpgsqlCommand($"select {SaleColumns} from sales where starts_at <= $1 and ends_at > $1", connection)
+            {
+                Parameters = { new() { Value = now } },
+            }, ct), cancellationToken);
+
+    public Task<bool> AnyOverlappingAsync(SaleWindow window, CancellationToken cancellationToken) =>
+        database.RunAsync(QueryTypes.Select, Tables.Sales, async (connection, ct) =>
+        {
+            await using var command = new NpgsqlCommand(
+                "select exists (select 1 from sales where tstzrange(starts_at, ends_at, '[)') && tstzrange($1, $2, '[)'))", connection)
+            {
+                Parameters = { new() { Value = window.StartsAt }, new() { Value = window.EndsAt } },
+            };
+            return (bool)(await command.ExecuteScalarAsync(ct))!;
+        }, cancellationToken);
+
+    public Task<Sale?> FindAsync(long saleId, CancellationToken cancellationToken) =>
+        database.RunAsync(QueryTypes.Select, Tables.Sales, (connection, ct) => ReadSaleAsync(
+            new NpgsqlCommand($"select {SaleColumns} from sales where id = $1", connection)
+            {
+                Parameters = { new() { Value = saleId } },
+            }, ct), cancellationToken);
+
+    // Sold items come from purchases and held ones from the unexpired granted checkouts: both from the
+    // source of truth, so every replica answers the same.
+    public Task<(int Sold, int Held)> CountSoldAndHeldAsync(long saleId, DateTimeOffset now, CancellationToken cancellationToken) =>
+        database.RunAsync(QueryTypes.Select, Tables.Purchases, async (connection, ct) =>
+        {
+            await using var command = new NpgsqlCommand(
+                """
+                select
+                    (select count(*) from purchases p where p.sale_id = $1)::int,
+                    (select count(distinct a.item_index) from checkout_attempts a
+                     where a.sale_id = $1 and a.outcome = 'ok' and a.expires_at > $2
+                       and not exists (select 1 from purchases p where p.sale_id = a.sale_id and p.item_index = a.item_index))::int
+                """, connection)
+            {
+                Parameters = { new() { Value = saleId }, new() { Value = now } },
+            };
+            await using var reader = await command.ExecuteReaderAsync(ct);
+            await reader.ReadAsync(ct);
+            return (reader.GetInt32(0), reader.GetInt32(1));
+        }, cancellationToken);
+
+    public Task<IReadOnlyList<SaleItem>> ListItemsAsync(
+        long saleId, ItemStatusFilter status, int afterIndex, int limit, CancellationToken cancellationToken) =>
+        database.RunAsync(QueryTypes.Select, Tables.Items, async (connection, ct) =>
+        {
+            var statusCondition = status switch
+            {
+                ItemStatusFilter.Available => "and p.item_index is null",
+                ItemStatusFilter.Sold => "and p.item_index is not null",
+                _ => "",
+            };
+            await using var command = new NpgsqlCommand(
+                $"""
+                select i.item_index, i.name, i.image_url, p.item_index is not null
+                from items i
+                left join purchases p on p.sale_id = i.sale_id and p.item_index = i.item_index
+                where i.sale_id = $1 and i.item_index > $2 {statusCondition}
+                order by i.item_index
+                limit $3
+                """, connection)
+            {
+                Parameters = { new() { Value = saleId }, new() { Value = afterIndex }, new() { Value = limit } },
+            };
+            await using var reader = await command.ExecuteReaderAsync(ct);
+            List<SaleItem> items = [];
+            while (await reader.ReadAsync(ct))
+            {
+                items.Add(new SaleItem(new ItemId(saleId, reader.GetInt32(0)), reader.GetString(1), reader.GetString(2), reader.GetBoolean(3)));
+            }
+
+            return (IReadOnlyList<SaleItem>)items;
+        }, cancellationToken);
+
+    private static async Task CopyStockAsync(NpgsqlConnection connection, Sale sale, CancellationToken cancellationToken)
+    {
+        await using var importer = await connection.BeginBinaryImportAsync(
+            "copy items (sale_id, item_index, name, image_url) from stdin (format binary)", cancellationToken);
+        for (var index = 0; index < sale.TotalItems; index++)
+        {
+            var item = new ItemId(sale.Id, index);
+            await importer.StartRowAsync(cancellationToken);
+            await importer.WriteAsync(sale.Id, NpgsqlDbType.Bigint, cancellationToken);
+            await importer.WriteAsync(index, NpgsqlDbType.Integer, cancellationToken);
+            await importer.WriteAsync(StockGenerator.NameOf(item), NpgsqlDbType.Text, cancellationToken);
+            await importer.WriteAsync(StockGenerator.ImageUrlOf(item), NpgsqlDbType.Text, cancellationToken);
+        }
+
+        await importer.CompleteAsync(cancellationToken);
+    }
+
+    private static async Task<Sale?> ReadSaleAsync(NpgsqlCommand command, CancellationToken cancellationToken)
+    {
+        await using (command)
+        {
+            await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+            if (!await reader.ReadAsync(cancellationToken))
+            {
+                return null;
+            }
+
+            return new Sale(
+                reader.GetInt64(0),
+                reader.GetFieldValue<DateTimeOffset>(1),
+                reader.GetFieldValue<DateTimeOffset>(2),
+                reader.GetInt32(3),
+                reader.GetInt32(4));
+        }
+    }
+}

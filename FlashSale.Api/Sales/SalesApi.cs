@@ -1,0 +1,104 @@
+using FlashSale.Api.Problems;
+using FlashSale.Api.Validation;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Mvc;
+
+namespace FlashSale.Api.Sales;
+
+public static class SalesApi
+{
+    public const int MaxPageSize = 1000;
+    public const int DefaultPageSize = 100;
+
+    public static IEndpointRouteBuilder MapSalesApi(this IEndpointRouteBuilder app)
+    {
+        var sales = app.MapGroup("/sales").WithTags("Sales");
+
+        sales.MapGet("/current", GetCurrentSale)
+            .WithName("GetCurrentSale")
+            .WithSummary("The running sale and its stock figures");
+        sales.MapGet("/{id}", GetSale)
+            .WithName("GetSale")
+            .WithSummary("Any sale and its stock figures");
+        sales.MapGet("/{id}/items", ListItems)
+            .WithName("ListSaleItems")
+            .WithSummary("A sale's items, by position, with keyset pagination (pass `next` as `after`)");
+
+        return app;
+    }
+
+    public static async Task<Results<Ok<SaleResponse>, ProblemHttpResult>> GetCurrentSale(
+        CurrentSale currentSale, SaleRepository sales, TimeProvider time, CancellationToken cancellationToken)
+    {
+        var now = time.GetUtcNow();
+        var sale = await currentSale.GetAsync(now, cancellationToken);
+        if (sale is null)
+        {
+            return Problem.NotFound(ProblemCodes.NoActiveSale, "No sale is running right now");
+        }
+
+        var (sold, held) = await sales.CountSoldAndHeldAsync(sale.Id, now, cancellationToken);
+        return TypedResults.Ok(SaleResponse.From(sale, sold, held));
+    }
+
+    public static async Task<Results<Ok<SaleResponse>, ProblemHttpResult>> GetSale(
+        string id, SaleRepository sales, TimeProvider time, CancellationToken cancellationToken)
+    {
+        if (!Parameters.TrySaleId(id, "id", out var saleId, out var problem))
+        {
+            return problem;
+        }
+
+        var sale = await sales.FindAsync(saleId, cancellationToken);
+        if (sale is null)
+        {
+            return Problem.NotFound(ProblemCodes.SaleNotFound, $"There is no sale {saleId}");
+        }
+
+        var (sold, held) = await sales.CountSoldAndHeldAsync(sale.Id, time.GetUtcNow(), cancellationToken);
+        return TypedResults.Ok(SaleResponse.From(sale, sold, held));
+    }
+
+    public static async Task<Results<Ok<ItemPageResponse>, ProblemHttpResult>> ListItems(
+        string id,
+        [FromQuery] string? status,
+        [FromQuery] string? after,
+        [FromQuery] string? limit,
+        SaleRepository sales,
+        CancellationToken cancellationToken)
+    {
+        if (!Parameters.TrySaleId(id, "id", out var saleId, out var problem)
+            || !Parameters.TryStatus(status, "status", out var statusFilter, out problem)
+            || !Parameters.TryLimit(limit, "limit", DefaultPageSize, MaxPageSize, out var pageSize, out problem))
+        {
+            return problem;
+        }
+
+        var afterIndex = -1;
+        if (after is not null)
+        {
+            if (!Parameters.TryItemId(after, "after", out var afterItem, out problem))
+            {
+                return problem;
+            }
+
+            if (afterItem.SaleId != saleId)
+            {
+                return Problem.InvalidRequest("after", $"after must be an item of sale {saleId}");
+            }
+
+            afterIndex = afterItem.Index;
+        }
+
+        var sale = await sales.FindAsync(saleId, cancellationToken);
+        if (sale is null)
+        {
+            return Problem.NotFound(ProblemCodes.SaleNotFound, $"There is no sale {saleId}");
+        }
+
+        var items = await sales.ListItemsAsync(saleId, statusFilter, afterIndex, pageSize + 1, cancellationToken);
+        var page = items.Take(pageSize).Select(ItemResponse.From).ToList();
+        var next = items.Count > pageSize ? page[^1].Id : null;
+        return TypedResults.Ok(new ItemPageResponse(page, next));
+    }
+}

@@ -1,0 +1,49 @@
+using System.Diagnostics;
+using FlashSale.Api.Telemetry;
+using StackExchange.Redis;
+
+namespace FlashSale.Api.Storage;
+
+// The one path every FlashSale Redis call takes: a client span, a latency sample and, on failure, an error
+// count, all under the command's (or script's) name. Calls fail fast while the connection is down, so
+// callers can fall back to PostgreSQL instead of waiting on a dead server.
+public sealed class RedisCommands(IConnectionMultiplexer redis, RedisMetrics metrics)
+{
+    public bool IsConnected => redis.IsConnected;
+
+    public static bool IsFailure(Exception exception) =>
+        exception is RedisException or TimeoutException or ObjectDisposedException;
+
+    public async Task<T> RunAsync<T>(string command, Func<IDatabase, Task<T>> call, CancellationToken cancellationToken)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        using var activity = ActivitySources.Redis.StartActivity($"redis {command}", ActivityKind.Client);
+        activity?.SetTag("db.system.name", "redis");
+        activity?.SetTag("db.operation.name", command);
+
+        var started = Stopwatch.GetTimestamp();
+        var failed = false;
+        try
+        {
+            if (!redis.IsConnected)
+            {
+                throw new RedisConnectionException(ConnectionFailureType.UnableToConnect, "Redis is not connected");
+            }
+
+            return await call(redis.GetDatabase()).WaitAsync(cancellationToken);
+        }
+        catch (Exception exception) when (IsFailure(exception))
+        {
+            failed = true;
+            activity?.SetStatus(ActivityStatusCode.Error, exception.Message);
+            throw;
+        }
+        finally
+        {
+            metrics.RecordCommand(command, Stopwatch.GetElapsedTime(started), failed);
+        }
+    }
+
+    public Task<RedisResult> ScriptAsync(RedisScript script, RedisKey[] keys, RedisValue[] values, CancellationToken cancellationToken) =>
+        RunAsync(script.Name, db => db.ScriptEvaluateAsync(script.Body, keys, values), cancellationToken);
+}

@@ -1,0 +1,30 @@
+using FlashSale.Api.Configuration;
+using Microsoft.Extensions.Options;
+using StackExchange.Redis;
+
+namespace FlashSale.Api.Storage;
+
+// Every Redis key FlashSale uses. Per-sale keys share the prefix "{prefix}:sale:{id}:"; user ids are
+// validated to a safe alphabet before they get here.
+public sealed class RedisKeys(IOptions<FlashSaleOptions> options)
+{
+    private readonly string _prefix = options.Value.RedisKeyPrefix;
+
+    public string SalePrefix(long saleId) => $"{_prefix}:sale:{saleId}:";
+
+    public string PurchasePrefix => $"{_prefix}:purchase:";
+
+    public RedisKey Loaded(long saleId) => SalePrefix(saleId) + "loaded";
+
+    public RedisKey Sold(long saleId) => SalePrefix(saleId) + "sold";
+
+    public RedisKey Hold(long saleId, int itemIndex) => SalePrefix(saleId) + "hold:" + itemIndex;
+
+    public RedisKey UserHolds(long saleId, string userId) => SalePrefix(saleId) + "user:" + userId + ":holds";
+
+    public RedisKey UserBought(long saleId, string userId) => SalePrefix(saleId) + "user:" + userId + ":bought";
+
+    public RedisKey Purchase(string code) => PurchasePrefix + code;
+
+    public RedisKey Lock(string lockType, string resource) => $"{_prefix}:lock:{lockType}:{resource}";
+}

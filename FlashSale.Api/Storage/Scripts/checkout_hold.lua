@@ -1,0 +1,33 @@
+-- Decides a checkout atomically: sold? held by someone else? already held by this user (same code back)?
+-- would this user exceed the limit counting live holds and purchases? If free, records the hold.
+-- KEYS: loaded, sold bitmap, item hold, user's holds (zset scored by expiry ms), user's purchase count
+-- ARGV: item index, user id, new code, now ms, hold ms, max items per user, ttl ms of per-sale keys
+if redis.call('EXISTS', KEYS[1]) == 0 then
+  return {'not_loaded'}
+end
+local index = tonumber(ARGV[1])
+local now = tonumber(ARGV[4])
+if redis.call('GETBIT', KEYS[2], index) == 1 then
+  return {'item_sold'}
+end
+local hold = redis.call('GET', KEYS[3])
+if hold then
+  local holder, code, expires = string.match(hold, '^(.*)|(%x+)|(%d+)$')
+  if tonumber(expires) > now then
+    if holder == ARGV[2] then
+      return {'ok', code, expires, 'existing'}
+    end
+    return {'item_reserved'}
+  end
+end
+redis.call('ZREMRANGEBYSCORE', KEYS[4], '-inf', now)
+local live = redis.call('ZCARD', KEYS[4])
+local bought = tonumber(redis.call('GET', KEYS[5]) or '0')
+if live + bought >= tonumber(ARGV[6]) then
+  return {'user_limit_reached'}
+end
+local expires = now + tonumber(ARGV[5])
+redis.call('SET', KEYS[3], ARGV[2] .. '|' .. ARGV[3] .. '|' .. expires, 'PX', ARGV[5])
+redis.call('ZADD', KEYS[4], expires, index)
+redis.call('PEXPIRE', KEYS[4], ARGV[7])
+return {'ok', ARGV[3], tostring(expires), 'new'}

@@ -1,0 +1,17 @@
+-- Mirrors a committed purchase into Redis once (the purchase key doubles as the guard), so later
+-- checkouts of the item are refused and a repeated code is answered without PostgreSQL.
+-- KEYS: purchase by code, sold bitmap, item hold, user's holds, user's purchase count
+-- ARGV: purchase json, item index, ttl ms, code
+if redis.call('SET', KEYS[1], ARGV[1], 'NX', 'PX', ARGV[3]) then
+  redis.call('SETBIT', KEYS[2], tonumber(ARGV[2]), 1)
+  redis.call('PEXPIRE', KEYS[2], ARGV[3])
+  redis.call('INCR', KEYS[5])
+  redis.call('PEXPIRE', KEYS[5], ARGV[3])
+  redis.call('ZREM', KEYS[4], ARGV[2])
+  local hold = redis.call('GET', KEYS[3])
+  if hold and string.find(hold, '|' .. ARGV[4] .. '|', 1, true) then
+    redis.call('DEL', KEYS[3])
+  end
+  return 1
+end
+return 0

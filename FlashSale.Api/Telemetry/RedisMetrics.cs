@@ -1,0 +1,37 @@
+using System.Diagnostics;
+using System.Diagnostics.Metrics;
+using StackExchange.Redis;
+
+namespace FlashSale.Api.Telemetry;
+
+// Latency and errors of every Redis command or script, and the connection's saturation.
+public sealed class RedisMetrics
+{
+    public const string MeterName = "FlashSale.Redis";
+
+    private readonly Histogram<double> _duration;
+    private readonly Counter<long> _errors;
+
+    public RedisMetrics(IMeterFactory meterFactory, IConnectionMultiplexer redis)
+    {
+        var meter = meterFactory.Create(MeterName);
+        _duration = meter.SecondsHistogram("redis_command_duration_seconds", "Duration of Redis commands in seconds", Instruments.RedisBuckets);
+        _errors = meter.CreateCounter<long>("redis_command_errors_total", description: "Redis commands that failed");
+        meter.CreateObservableGauge("redis_connections_active",
+            () => redis.GetServers().Count(server => server.IsConnected),
+            description: "Redis servers the service is connected to");
+        meter.CreateObservableGauge("redis_commands_pending",
+            () => redis.GetCounters().TotalOutstanding,
+            description: "Redis commands sent or queued and not yet answered");
+    }
+
+    public void RecordCommand(string command, TimeSpan elapsed, bool failed)
+    {
+        var tags = new TagList { { "command", command } };
+        _duration.Record(elapsed.TotalSeconds, tags);
+        if (failed)
+        {
+            _errors.Add(1, tags);
+        }
+    }
+}

@@ -1,0 +1,136 @@
+using System.Diagnostics.CodeAnalysis;
+using System.Globalization;
+using FlashSale.Api.Checkout;
+using FlashSale.Api.Problems;
+using FlashSale.Api.Sales;
+using Microsoft.AspNetCore.Http.HttpResults;
+
+namespace FlashSale.Api.Validation;
+
+// Parses query and route values without I/O. Each failure is a 400 naming the parameter; nothing is
+// written for a request that fails here.
+public static class Parameters
+{
+    public const int MaxUserIdLength = 64;
+
+    public static bool TryUserId(string? value, string name, [NotNullWhen(true)] out string? userId, [NotNullWhen(false)] out ProblemHttpResult? problem)
+    {
+        userId = null;
+        problem = Missing(value, name);
+        if (problem is not null)
+        {
+            return false;
+        }
+
+        if (value!.Length > MaxUserIdLength)
+        {
+            problem = Problem.InvalidRequest(name, $"{name} must be at most {MaxUserIdLength} characters long");
+            return false;
+        }
+
+        if (!value.All(IsUserIdChar))
+        {
+            problem = Problem.InvalidRequest(name, $"{name} may contain only letters, digits and . _ - @ + :");
+            return false;
+        }
+
+        userId = value;
+        return true;
+    }
+
+    public static bool TryItemId(string? value, string name, out ItemId itemId, [NotNullWhen(false)] out ProblemHttpResult? problem)
+    {
+        itemId = default;
+        problem = Missing(value, name);
+        if (problem is not null)
+        {
+            return false;
+        }
+
+        if (!ItemId.TryParse(value, out itemId))
+        {
+            problem = Problem.InvalidRequest(name, $"{name} must be an item id such as 42-000017 (sale id, dash, six-digit position)");
+            return false;
+        }
+
+        return true;
+    }
+
+    public static bool TryCode(string? value, string name, [NotNullWhen(true)] out string? code, [NotNullWhen(false)] out ProblemHttpResult? problem)
+    {
+        code = null;
+        problem = Missing(value, name);
+        if (problem is not null)
+        {
+            return false;
+        }
+
+        if (!CheckoutCode.TryNormalize(value!, out code))
+        {
+            problem = Problem.InvalidRequest(name, $"{name} must be the {CheckoutCode.Length}-character code returned by checkout");
+            return false;
+        }
+
+        return true;
+    }
+
+    public static bool TrySaleId(string? value, string name, out long saleId, [NotNullWhen(false)] out ProblemHttpResult? problem)
+    {
+        saleId = 0;
+        problem = Missing(value, name);
+        if (problem is not null)
+        {
+            return false;
+        }
+
+        if (value!.Length > 19 || !long.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out saleId) || saleId <= 0)
+        {
+            problem = Problem.InvalidRequest(name, $"{name} must be a positive whole number");
+            return false;
+        }
+
+        return true;
+    }
+
+    public static bool TryLimit(string? value, string name, int defaultValue, int max, out int limit, [NotNullWhen(false)] out ProblemHttpResult? problem)
+    {
+        limit = defaultValue;
+        problem = null;
+        if (value is null)
+        {
+            return true;
+        }
+
+        if (value.Length > 9 || !int.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out limit) || limit < 1 || limit > max)
+        {
+            problem = Problem.InvalidRequest(name, $"{name} must be a whole number from 1 to {max}");
+            return false;
+        }
+
+        return true;
+    }
+
+    public static bool TryStatus(string? value, string name, out ItemStatusFilter status, [NotNullWhen(false)] out ProblemHttpResult? problem)
+    {
+        problem = null;
+        status = value switch
+        {
+            null or "all" => ItemStatusFilter.All,
+            "available" => ItemStatusFilter.Available,
+            "sold" => ItemStatusFilter.Sold,
+            _ => (ItemStatusFilter)(-1),
+        };
+        if (!Enum.IsDefined(status))
+        {
+            problem = Problem.InvalidRequest(name, $"{name} must be one of available, sold, all");
+            return false;
+        }
+
+        return true;
+    }
+
+    private static ProblemHttpResult? Missing(string? value, string name) =>
+        string.IsNullOrEmpty(value) ? Problem.InvalidRequest(name, $"{name} is required") : null;
+
+    private static bool IsUserIdChar(char c) => char.IsAsciiLetterOrDigit(c) || c is '.' or '_' or '-' or '@' or '+' or ':';
+}

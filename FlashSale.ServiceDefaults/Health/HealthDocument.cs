@@ -1,0 +1,66 @@
+using System.Diagnostics;
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
+
+namespace FlashSale.ServiceDefaults.Health;
+
+// The health document of the monitoring design, with .NET's nearest equivalents of Go's runtime figures:
+// memory.alloc = live managed heap, total_alloc = bytes allocated since start, sys = working set,
+// num_gc = garbage collections (gen 0 counts every collection), goroutines = thread-pool threads.
+public static class HealthDocument
+{
+    public const string AppCheckName = "app";
+    public const string DatabaseCheckName = "database";
+    public const string RedisCheckName = "redis";
+    public const string LiveTag = "live";
+
+    private static readonly JsonSerializerOptions SerializerOptions = new()
+    {
+        PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
+        WriteIndented = false,
+    };
+
+    public static Task WriteAsync(HttpContext context, HealthReport report)
+    {
+        var document = Create(report, DateTimeOffset.UtcNow - Process.GetCurrentProcess().StartTime.ToUniversalTime());
+        context.Response.ContentType = "application/json; charset=utf-8";
+        return JsonSerializer.SerializeAsync(context.Response.Body, document, SerializerOptions, context.RequestAborted);
+    }
+
+    public static HealthData Create(HealthReport report, TimeSpan uptime) => new(
+        new ServicesStatus(
+            StatusOf(report, AppCheckName),
+            StatusOf(report, DatabaseCheckName),
+            StatusOf(report, RedisCheckName)),
+        FormatUptime(uptime),
+        new MemoryMetrics(
+            GC.GetTotalMemory(forceFullCollection: false),
+            GC.GetTotalAllocatedBytes(precise: false),
+            Environment.WorkingSet,
+            GC.CollectionCount(0)),
+        ThreadPool.ThreadCount);
+
+    public static string StatusOf(HealthReport report, string checkName) =>
+        report.Entries.TryGetValue(checkName, out var entry) && entry.Status == HealthStatus.Healthy ? "up" : "down";
+
+    // Go's time.Duration.String() style, as in the design ("1h2m3s").
+    public static string FormatUptime(TimeSpan uptime)
+    {
+        var whole = TimeSpan.FromSeconds(Math.Floor(Math.Max(0, uptime.TotalSeconds)));
+        return whole.TotalHours >= 1
+            ? $"{(int)whole.TotalHours}h{whole.Minutes}m{whole.Seconds}s"
+            : whole.TotalMinutes >= 1 ? $"{whole.Minutes}m{whole.Seconds}s" : $"{whole.Seconds}s";
+    }
+}
+
+public sealed record HealthData(
+    ServicesStatus ServicesStatus,
+    string Uptime,
+    MemoryMetrics Memory,
+    [property: JsonPropertyName("goroutines")] int Goroutines);
+
+public sealed record ServicesStatus(string App, string Database, string Redis);
+
+public sealed record MemoryMetrics(long Alloc, long TotalAlloc, long Sys, int NumGc);
