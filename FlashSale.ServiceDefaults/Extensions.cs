@@ -58,7 +58,7 @@ public static class Extensions
                 .AddRuntimeInstrumentation()
                 .AddMeter("Npgsql")
                 .AddMeter(FlashSaleTelemetryPrefix)
-                .AddPrometheusExporter())
+                .AddPrometheusExporter(prometheus => prometheus.ScrapeResponseCacheDurationMilliseconds = 0))
             .WithTracing(tracing => tracing
                 .AddSource(builder.Environment.ApplicationName)
                 .AddSource(FlashSaleTelemetryPrefix)
@@ -94,6 +94,8 @@ public static class Extensions
 
     public static WebApplication MapDefaultEndpoints(this WebApplication app)
     {
+        // Observable instruments exist from the first scrape only if their owners are created up front.
+        app.Services.GetRequiredService<RuntimeLimitsMetrics>();
         app.UseMiddleware<HttpMetricsMiddleware>();
 
         app.MapHealthChecks(HealthEndpointPath, new HealthCheckOptions

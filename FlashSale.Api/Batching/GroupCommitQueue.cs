@@ -24,7 +24,13 @@ public sealed class GroupCommitQueue<TRequest, TResult> : IAsyncDisposable
         _write = write;
         _window = window;
         _maxBatch = maxBatch;
-        _writer = Task.Run(WriteLoopAsync);
+
+        // The writer serves every request, so it must not inherit the context (and the trace) of the request
+        // that happened to create it: each batch starts its own span, linked to the requests it carries.
+        using (ExecutionContext.SuppressFlow())
+        {
+            _writer = Task.Run(WriteLoopAsync);
+        }
     }
 
     public async Task<TResult> EnqueueAsync(TRequest request, CancellationToken cancellationToken)

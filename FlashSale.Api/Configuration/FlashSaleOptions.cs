@@ -17,7 +17,7 @@ public sealed class FlashSaleOptions
     // True: a sale opens every SaleDuration, aligned to the clock. False: sales come only from the admin API.
     public bool AutoStart { get; set; } = true;
 
-    // Admin routes are off (404) while this is unset.
+    // Admin routes are off (404) while this is unset or blank.
     public string? AdminApiKey { get; set; }
 
     // Lets several FlashSale deployments (or test runs) share one Redis without seeing each other's keys.
@@ -27,4 +27,7 @@ public sealed class FlashSaleOptions
     public TimeSpan BatchWindow { get; set; } = TimeSpan.FromMilliseconds(1);
 
     public int MaxBatchSize { get; set; } = 1000;
+
+    // Sent back in the X-FlashSale-Replica header, so that one can see which replica answered behind a proxy.
+    public string ReplicaName { get; set; } = Environment.MachineName;
 }

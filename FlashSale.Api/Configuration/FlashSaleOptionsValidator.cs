@@ -18,7 +18,7 @@ public sealed class FlashSaleOptionsValidator : IValidateOptions<FlashSaleOption
             $"CheckoutHold must be between 00:00:01 and 1.00:00:00 (got {options.CheckoutHold})");
         Check(failures, options.MaxItemsPerUser is >= 1 and <= 1000,
             $"MaxItemsPerUser must be between 1 and 1000 (got {options.MaxItemsPerUser})");
-        Check(failures, options.AdminApiKey is null || options.AdminApiKey.Trim().Length >= 8,
+        Check(failures, string.IsNullOrWhiteSpace(options.AdminApiKey) || options.AdminApiKey.Trim().Length >= 8,
             "AdminApiKey must be at least 8 characters when set");
         Check(failures, !string.IsNullOrWhiteSpace(options.RedisKeyPrefix) && !options.RedisKeyPrefix.Contains(' ', StringComparison.Ordinal),
             "RedisKeyPrefix must be a non-empty word");

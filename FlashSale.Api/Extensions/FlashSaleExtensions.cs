@@ -2,6 +2,10 @@ using System.Text.Json;
 using System.Text.RegularExpressions;
 using FlashSale.Api.Checkout;
 using FlashSale.Api.Configuration;
+using FlashSale.Api.Health;
+using HealthChecks.NpgSql;
+using HealthChecks.Redis;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
 using FlashSale.Api.Problems;
 using FlashSale.Api.Purchases;
 using FlashSale.Api.Sales;
@@ -60,8 +64,14 @@ public static partial class FlashSaleExtensions
         services.AddHostedService(sp => sp.GetRequiredService<SaleStockMetrics>());
 
         services.AddHealthChecks()
-            .AddNpgSql(name: HealthDocument.DatabaseCheckName, timeout: HealthCheckTimeout)
-            .AddRedis(sp => sp.GetRequiredService<IConnectionMultiplexer>(), name: HealthDocument.RedisCheckName, timeout: HealthCheckTimeout);
+            .Add(new HealthCheckRegistration(HealthDocument.DatabaseCheckName, sp => new MeasuredHealthCheck(
+                new NpgSqlHealthCheck(new NpgSqlHealthCheckOptions(sp.GetRequiredService<NpgsqlDataSource>())),
+                (elapsed, failed) => sp.GetRequiredService<DatabaseMetrics>().RecordQuery(QueryTypes.Health, Tables.None, elapsed, failed)),
+                failureStatus: null, tags: null, timeout: HealthCheckTimeout))
+            .Add(new HealthCheckRegistration(HealthDocument.RedisCheckName, sp => new MeasuredHealthCheck(
+                new RedisHealthCheck(sp.GetRequiredService<IConnectionMultiplexer>()),
+                (elapsed, failed) => sp.GetRequiredService<RedisMetrics>().RecordCommand("PING", elapsed, failed)),
+                failureStatus: null, tags: null, timeout: HealthCheckTimeout));
 
         services.ConfigureHttpJsonOptions(options => options.SerializerOptions.PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower);
         services.AddProblemDetails(options => options.CustomizeProblemDetails = context =>
@@ -72,8 +82,16 @@ public static partial class FlashSaleExtensions
         return builder;
     }
 
+    public const string ReplicaHeader = "X-FlashSale-Replica";
+
     public static WebApplication MapFlashSale(this WebApplication app)
     {
+        var replicaName = app.Services.GetRequiredService<IOptions<FlashSaleOptions>>().Value.ReplicaName;
+        app.Use((context, next) =>
+        {
+            context.Response.Headers[ReplicaHeader] = replicaName;
+            return next(context);
+        });
         app.UseExceptionHandler();
         app.UseStatusCodePages();
 

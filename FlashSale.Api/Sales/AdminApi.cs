@@ -73,7 +73,7 @@ public static class AdminApi
     private static async ValueTask<object?> RequireApiKey(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
     {
         var configured = context.HttpContext.RequestServices.GetRequiredService<IOptions<FlashSaleOptions>>().Value.AdminApiKey;
-        if (string.IsNullOrEmpty(configured))
+        if (string.IsNullOrWhiteSpace(configured))
         {
             return Problem.NotFound(ProblemCodes.NotFound, "Admin routes are off: no admin API key is configured");
         }

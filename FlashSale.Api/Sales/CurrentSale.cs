@@ -1,7 +1,10 @@
+using System.Diagnostics;
+
 namespace FlashSale.Api.Sales;
 
-// The running sale, cached: a sale found stays current until its window ends (sales are never changed),
-// and "no sale" is remembered for a second, so a crowd costs PostgreSQL one lookup per second at most.
+// The running sale, cached: a sale found stays current until its window ends on the sale clock (sales are
+// never changed), and "no sale" is remembered for a second of real time, so a crowd costs PostgreSQL one
+// lookup per second at most. A sale opened on another replica is therefore seen here within a second.
 public sealed class CurrentSale(SaleRepository sales) : IDisposable
 {
     private static readonly TimeSpan NoSaleMemory = TimeSpan.FromSeconds(1);
@@ -25,7 +28,7 @@ public sealed class CurrentSale(SaleRepository sales) : IDisposable
             }
 
             var sale = await sales.FindOpenAtAsync(now, cancellationToken);
-            _entry = new Entry(sale, now, sale?.EndsAt ?? now + NoSaleMemory);
+            _entry = new Entry(sale, Stopwatch.GetTimestamp());
             return sale;
         }
         finally
@@ -42,8 +45,13 @@ public sealed class CurrentSale(SaleRepository sales) : IDisposable
     {
         var entry = _entry;
         sale = entry?.Sale;
-        return entry is not null && now >= entry.FetchedAt && now < entry.ValidUntil;
+        return entry switch
+        {
+            null => false,
+            { Sale: null } => Stopwatch.GetElapsedTime(entry.FetchedAt) < NoSaleMemory,
+            _ => entry.Sale.IsOpenAt(now),
+        };
     }
 
-    private sealed record Entry(Sale? Sale, DateTimeOffset FetchedAt, DateTimeOffset ValidUntil);
+    private sealed record Entry(Sale? Sale, long FetchedAt);
 }

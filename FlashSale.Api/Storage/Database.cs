@@ -45,6 +45,7 @@ public static class QueryTypes
     public const string Copy = "copy";
     public const string Function = "function";
     public const string Migrate = "migrate";
+    public const string Health = "health";
 }
 
 public static class Tables
@@ -54,4 +55,5 @@ public static class Tables
     public const string CheckoutAttempts = "checkout_attempts";
     public const string Purchases = "purchases";
     public const string Schema = "schema";
+    public const string None = "none";
 }

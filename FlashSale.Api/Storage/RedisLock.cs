@@ -17,6 +17,8 @@ public sealed class RedisLock(RedisCommands redis, RedisKeys keys, LockMetrics m
 {
     public const string SaleCreation = "sale_creation";
     public const string RedisRebuild = "redis_rebuild";
+    public const string Contended = "contended";
+    public const string Unavailable = "error";
 
     public async Task<(LockOutcome Outcome, LockLease? Lease)> TryAcquireAsync(
         string lockType, string resource, TimeSpan ttl, CancellationToken cancellationToken)
@@ -29,13 +31,13 @@ public sealed class RedisLock(RedisCommands redis, RedisKeys keys, LockMetrics m
             var acquired = await redis.RunAsync("lock_acquire", db => db.StringSetAsync(key, token, ttl, When.NotExists), cancellationToken);
             if (!acquired)
             {
-                metrics.Failed(lockType, "contended");
+                metrics.Failed(lockType, Contended);
                 return (LockOutcome.Contended, null);
             }
         }
         catch (Exception exception) when (RedisCommands.IsFailure(exception))
         {
-            metrics.Failed(lockType, "error");
+            metrics.Failed(lockType, Unavailable);
             return (LockOutcome.Unavailable, null);
         }
 

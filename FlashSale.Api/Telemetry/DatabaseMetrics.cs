@@ -10,6 +10,21 @@ public sealed class DatabaseMetrics : IDisposable
     public const string MeterName = "FlashSale.Database";
     public const string PoolName = "flashsale";
 
+    // Every {query_type, table} FlashSale runs: their error counters start at zero, so that an error rate
+    // is a series from the first scrape on, not only after the first failure.
+    private static readonly (string QueryType, string Table)[] KnownQueries =
+    [
+        (Storage.QueryTypes.Select, Storage.Tables.Sales),
+        (Storage.QueryTypes.Select, Storage.Tables.Items),
+        (Storage.QueryTypes.Select, Storage.Tables.Purchases),
+        (Storage.QueryTypes.Insert, Storage.Tables.Sales),
+        (Storage.QueryTypes.Copy, Storage.Tables.CheckoutAttempts),
+        (Storage.QueryTypes.Function, Storage.Tables.CheckoutAttempts),
+        (Storage.QueryTypes.Function, Storage.Tables.Purchases),
+        (Storage.QueryTypes.Migrate, Storage.Tables.Schema),
+        (Storage.QueryTypes.Health, Storage.Tables.None),
+    ];
+
     private readonly Histogram<double> _duration;
     private readonly Counter<long> _errors;
     private readonly MeterListener _poolListener = new();
@@ -23,6 +38,10 @@ public sealed class DatabaseMetrics : IDisposable
         var meter = meterFactory.Create(MeterName);
         _duration = meter.SecondsHistogram("db_query_duration_seconds", "Duration of database queries in seconds", Instruments.DatabaseBuckets);
         _errors = meter.CreateCounter<long>("db_query_errors_total", description: "Database queries that failed");
+        foreach (var (queryType, table) in KnownQueries)
+        {
+            _errors.Add(0, new TagList { { "query_type", queryType }, { "table", table } });
+        }
         meter.CreateObservableGauge("db_connections_active", () => ReadPool().Active, description: "Pooled connections in use");
         meter.CreateObservableGauge("db_connections_idle", () => ReadPool().Idle, description: "Pooled connections idle");
         meter.CreateObservableGauge("db_connections_max", () => ReadPool().Max, description: "Maximum pool size");

@@ -9,6 +9,10 @@ public sealed class RedisMetrics
 {
     public const string MeterName = "FlashSale.Redis";
 
+    // Every command and script FlashSale sends; their error counters start at zero.
+    public static readonly string[] KnownCommands =
+        ["checkout_hold", "release_hold", "purchase_committed", "rebuild_sale", "lock_acquire", "lock_release", "GET", "DEL", "EXISTS", "PING"];
+
     private readonly Histogram<double> _duration;
     private readonly Counter<long> _errors;
 
@@ -17,6 +21,10 @@ public sealed class RedisMetrics
         var meter = meterFactory.Create(MeterName);
         _duration = meter.SecondsHistogram("redis_command_duration_seconds", "Duration of Redis commands in seconds", Instruments.RedisBuckets);
         _errors = meter.CreateCounter<long>("redis_command_errors_total", description: "Redis commands that failed");
+        foreach (var command in KnownCommands)
+        {
+            _errors.Add(0, new TagList { { "command", command } });
+        }
         meter.CreateObservableGauge("redis_connections_active",
             () => redis.GetServers().Count(server => server.IsConnected),
             description: "Redis servers the service is connected to");

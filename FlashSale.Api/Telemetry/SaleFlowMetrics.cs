@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Diagnostics.Metrics;
+using FlashSale.Api.Problems;
 
 namespace FlashSale.Api.Telemetry;
 
@@ -7,6 +8,19 @@ namespace FlashSale.Api.Telemetry;
 public sealed class SaleFlowMetrics
 {
     public const string MeterName = "FlashSale.SaleFlow";
+
+    // Failure counters start at zero for every reason, so failure rates are series from the first scrape on.
+    private static readonly string[] CheckoutFailureReasons =
+    [
+        ProblemCodes.InvalidRequest, ProblemCodes.ItemNotFound, ProblemCodes.NoActiveSale, ProblemCodes.ItemSold,
+        ProblemCodes.ItemReserved, ProblemCodes.UserLimitReached, ProblemCodes.DependencyUnavailable,
+    ];
+
+    private static readonly string[] PurchaseFailureReasons =
+    [
+        ProblemCodes.InvalidRequest, ProblemCodes.CodeNotFound, ProblemCodes.CodeExpired, ProblemCodes.ItemSold,
+        ProblemCodes.UserLimitReached, ProblemCodes.SaleEnded, ProblemCodes.DependencyUnavailable,
+    ];
 
     private readonly Counter<long> _checkoutAttempts;
     private readonly Counter<long> _checkoutSuccesses;
@@ -24,6 +38,15 @@ public sealed class SaleFlowMetrics
         _purchaseAttempts = meter.CreateCounter<long>("purchase_attempts_total", description: "Total number of purchase attempts");
         _purchaseSuccesses = meter.CreateCounter<long>("purchase_success_total", description: "Purchases committed (a repeated code is not counted again)");
         _purchaseFailures = meter.CreateCounter<long>("purchase_failure_total", description: "Refused or failed purchases by problem code");
+        foreach (var reason in CheckoutFailureReasons)
+        {
+            _checkoutFailures.Add(0, new TagList { { "reason", reason } });
+        }
+
+        foreach (var reason in PurchaseFailureReasons)
+        {
+            _purchaseFailures.Add(0, new TagList { { "reason", reason } });
+        }
     }
 
     public void CheckoutAttempted() => _checkoutAttempts.Add(1);
