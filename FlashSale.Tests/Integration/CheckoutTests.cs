@@ -1,0 +1,164 @@
+using System.Net;
+using FlashSale.Tests.Infrastructure;
+using FlashSale.Tests.Scenarios;
+
+namespace FlashSale.Tests.Integration;
+
+[Collection(ServersCollection.Name)]
+public sealed class CheckoutTests(Servers servers)
+{
+    [Fact]
+    public async Task ShopperBuysAnItemFromCheckoutToPurchase()
+    {
+        await using var stack = await TestStack.StartAsync(servers);
+        await stack.OpenSaleAsync(20);
+
+        var receipt = await ShopperJourney.BuyAnAvailableItemAsync(stack.Api, "alice");
+
+        Assert.Equal(1L, await stack.ScalarAsync<long>("select count(*) from purchases where code is not null and user_id = 'alice'"));
+        var sale = (await stack.Api.CurrentSaleAsync()).Ok();
+        Assert.Equal(1, sale.ItemsSold);
+        Assert.Equal(19, sale.ItemsAvailable);
+        Assert.Equal(receipt.SaleId, sale.Id);
+    }
+
+    [Fact]
+    public async Task CheckoutHoldsTheItemForTheConfiguredTime()
+    {
+        await using var stack = await TestStack.StartAsync(servers, s => s.With("FlashSale:CheckoutHold", "00:03:00"));
+        var sale = await stack.OpenSaleAsync(5);
+        var before = DateTimeOffset.UtcNow;
+
+        var hold = (await stack.Api.CheckoutAsync("alice", FlashSaleClient.ItemId(sale.Id, 2))).Ok();
+
+        Assert.InRange(hold.ExpiresAt, before.AddMinutes(3).AddSeconds(-1), DateTimeOffset.UtcNow.AddMinutes(3).AddSeconds(1));
+        var held = (await stack.Api.SaleAsync(sale.Id)).Ok();
+        Assert.Equal(1, held.ItemsHeld);
+        Assert.Equal(4, held.ItemsAvailable);
+    }
+
+    [Fact]
+    public async Task SameUserCheckingOutAgainGetsTheSameCode()
+    {
+        await using var stack = await TestStack.StartAsync(servers);
+        var sale = await stack.OpenSaleAsync(5);
+        var item = FlashSaleClient.ItemId(sale.Id, 0);
+
+        var first = (await stack.Api.CheckoutAsync("alice", item)).Ok();
+        var second = (await stack.Api.CheckoutAsync("alice", item)).Ok();
+
+        Assert.Equal(first.Code, second.Code);
+        Assert.Equal(first.ExpiresAt, second.ExpiresAt);
+    }
+
+    [Fact]
+    public async Task ItemHeldBySomeoneElseIsReserved()
+    {
+        await using var stack = await TestStack.StartAsync(servers);
+        var sale = await stack.OpenSaleAsync(5);
+        var item = FlashSaleClient.ItemId(sale.Id, 1);
+        (await stack.Api.CheckoutAsync("alice", item)).Ok();
+
+        (await stack.Api.CheckoutAsync("bob", item)).Refused(HttpStatusCode.Conflict, "item_reserved");
+    }
+
+    [Fact]
+    public async Task SoldItemIsRefused()
+    {
+        await using var stack = await TestStack.StartAsync(servers);
+        var sale = await stack.OpenSaleAsync(5);
+        var item = FlashSaleClient.ItemId(sale.Id, 3);
+        var hold = (await stack.Api.CheckoutAsync("alice", item)).Ok();
+        (await stack.Api.PurchaseAsync(hold.Code)).Ok();
+
+        (await stack.Api.CheckoutAsync("bob", item)).Refused(HttpStatusCode.Conflict, "item_sold");
+        (await stack.Api.CheckoutAsync("alice", item)).Refused(HttpStatusCode.Conflict, "item_sold");
+    }
+
+    [Fact]
+    public async Task UserCannotHoldMoreThanTheLimitMinusWhatTheyBought()
+    {
+        await using var stack = await TestStack.StartAsync(servers, s => s.With("FlashSale:MaxItemsPerUser", "3"));
+        var sale = await stack.OpenSaleAsync(10);
+        var first = (await stack.Api.CheckoutAsync("alice", FlashSaleClient.ItemId(sale.Id, 0))).Ok();
+        (await stack.Api.PurchaseAsync(first.Code)).Ok();
+        (await stack.Api.CheckoutAsync("alice", FlashSaleClient.ItemId(sale.Id, 1))).Ok();
+        (await stack.Api.CheckoutAsync("alice", FlashSaleClient.ItemId(sale.Id, 2))).Ok();
+
+        (await stack.Api.CheckoutAsync("alice", FlashSaleClient.ItemId(sale.Id, 3))).Refused(HttpStatusCode.Conflict, "user_limit_reached");
+
+        // Holding again what one already holds is no new hold, and other shoppers are not limited by alice.
+        (await stack.Api.CheckoutAsync("alice", FlashSaleClient.ItemId(sale.Id, 2))).Ok();
+        (await stack.Api.CheckoutAsync("bob", FlashSaleClient.ItemId(sale.Id, 3))).Ok();
+    }
+
+    [Fact]
+    public async Task CheckoutWithoutARunningSaleIsRefused()
+    {
+        await using var stack = await TestStack.StartAsync(servers);
+
+        (await stack.Api.CheckoutAsync("alice", "1-000001")).Refused(HttpStatusCode.NotFound, "no_active_sale");
+        (await stack.Api.CurrentSaleAsync()).Refused(HttpStatusCode.NotFound, "no_active_sale");
+    }
+
+    [Theory]
+    [InlineData(0, 5)]
+    [InlineData(1, 0)]
+    public async Task ItemOutsideTheRunningSaleIsNotFound(int saleOffset, int index)
+    {
+        await using var stack = await TestStack.StartAsync(servers);
+        var sale = await stack.OpenSaleAsync(5);
+
+        (await stack.Api.CheckoutAsync("alice", FlashSaleClient.ItemId(sale.Id + saleOffset, index)))
+            .Refused(HttpStatusCode.NotFound, "item_not_found");
+    }
+
+    [Theory]
+    [InlineData(null, "1-000001", "user_id")]
+    [InlineData("", "1-000001", "user_id")]
+    [InlineData("alice bob", "1-000001", "user_id")]
+    [InlineData("ali\u0000ce", "1-000001", "user_id")]
+    [InlineData("a-user-id-that-is-far-too-long-to-be-accepted-by-flashsale-because-it-exceeds-64", "1-000001", "user_id")]
+    [InlineData("alice", null, "id")]
+    [InlineData("alice", "", "id")]
+    [InlineData("alice", "1-1", "id")]
+    [InlineData("alice", "x-000001", "id")]
+    [InlineData("alice", "1-0000001", "id")]
+    [InlineData("alice", "99999999999999999999-000001", "id")]
+    public async Task MalformedCheckoutIsABadRequestNamingTheParameter(string? userId, string? itemId, string parameter)
+    {
+        await using var stack = await TestStack.StartAsync(servers);
+        await stack.OpenSaleAsync(5);
+
+        var problem = (await stack.Api.CheckoutAsync(userId, itemId)).Refused(HttpStatusCode.BadRequest, "invalid_request");
+
+        Assert.Equal(parameter, problem.Parameter);
+        Assert.Contains(parameter, problem.Detail, StringComparison.Ordinal);
+        Assert.Equal(0L, await stack.ScalarAsync<long>("select count(*) from checkout_attempts where outcome = 'ok'"));
+    }
+
+    [Fact]
+    public async Task EveryCheckoutAttemptIsStoredWithItsOutcome()
+    {
+        await using var stack = await TestStack.StartAsync(servers, s => s.With("FlashSale:MaxItemsPerUser", "1"));
+        (await stack.Api.CheckoutAsync("early", "1-000000")).Refused(HttpStatusCode.NotFound, "no_active_sale");
+        var sale = await stack.OpenSaleAsync(3);
+        var item0 = FlashSaleClient.ItemId(sale.Id, 0);
+        var held = (await stack.Api.CheckoutAsync("alice", item0)).Ok();
+        (await stack.Api.CheckoutAsync("alice", item0)).Ok();
+        (await stack.Api.CheckoutAsync("bob", item0)).Refused(HttpStatusCode.Conflict, "item_reserved");
+        (await stack.Api.CheckoutAsync("alice", FlashSaleClient.ItemId(sale.Id, 1))).Refused(HttpStatusCode.Conflict, "user_limit_reached");
+        (await stack.Api.CheckoutAsync("carol", FlashSaleClient.ItemId(sale.Id, 9))).Refused(HttpStatusCode.NotFound, "item_not_found");
+        (await stack.Api.CheckoutAsync("dave", "nonsense")).Refused(HttpStatusCode.BadRequest, "invalid_request");
+        (await stack.Api.PurchaseAsync(held.Code)).Ok();
+        (await stack.Api.CheckoutAsync("bob", item0)).Refused(HttpStatusCode.Conflict, "item_sold");
+
+        var outcomes = await stack.ScalarAsync<string[]>(
+            "select array_agg(coalesce(user_id, '?') || ':' || outcome order by id) from checkout_attempts");
+        Assert.Equal(
+            ["early:no_active_sale", "alice:ok", "alice:ok", "bob:item_reserved", "alice:user_limit_reached", "carol:item_not_found",
+                "dave:invalid_request", "bob:item_sold"],
+            outcomes);
+        Assert.Equal(2L, await stack.ScalarAsync<long>("select count(*) from checkout_attempts where code = $1", held.Code));
+    }
+}

@@ -1,0 +1,104 @@
+using System.Net;
+using FlashSale.Tests.Infrastructure;
+using FlashSale.Tests.Scenarios;
+
+namespace FlashSale.Tests.Integration;
+
+[Collection(ServersCollection.Name)]
+public sealed class SalesApiTests(Servers servers)
+{
+    [Fact]
+    public async Task SaleFiguresCountSoldHeldAndAvailableItems()
+    {
+        await using var stack = await TestStack.StartAsync(servers);
+        var sale = await stack.OpenSaleAsync(10);
+        var bought = (await stack.Api.CheckoutAsync("alice", FlashSaleClient.ItemId(sale.Id, 0))).Ok();
+        (await stack.Api.PurchaseAsync(bought.Code)).Ok();
+        (await stack.Api.CheckoutAsync("bob", FlashSaleClient.ItemId(sale.Id, 1))).Ok();
+
+        var current = (await stack.Api.CurrentSaleAsync()).Ok();
+        var byId = (await stack.Api.SaleAsync(sale.Id)).Ok();
+
+        Assert.Equal(sale.Id, current.Id);
+        Assert.Equal((10, 1, 1, 8), (current.TotalItems, current.ItemsSold, current.ItemsHeld, current.ItemsAvailable));
+        Assert.Equal(current, byId);
+        Assert.Equal(TimeSpan.FromHours(1), current.EndsAt - current.StartsAt);
+    }
+
+    [Fact]
+    public async Task UnknownOrMalformedSaleIdsAreRefused()
+    {
+        await using var stack = await TestStack.StartAsync(servers);
+        var sale = await stack.OpenSaleAsync(3);
+
+        (await stack.Api.SaleAsync(sale.Id + 1)).Refused(HttpStatusCode.NotFound, "sale_not_found");
+        (await stack.Api.ItemsAsync(sale.Id + 1)).Refused(HttpStatusCode.NotFound, "sale_not_found");
+        var problem = (await new FlashSaleClient(stack.Host.CreateClient()).ItemsAsync(0)).Refused(HttpStatusCode.BadRequest, "invalid_request");
+        Assert.Equal("id", problem.Parameter);
+        var reply = await stack.Host.CreateClient().GetAsync(new Uri("/sales/abc", UriKind.Relative));
+        Assert.Equal(HttpStatusCode.BadRequest, reply.StatusCode);
+    }
+
+    [Fact]
+    public async Task ItemsArePagedByKeysetAndFilteredByStatus()
+    {
+        await using var stack = await TestStack.StartAsync(servers);
+        var sale = await stack.OpenSaleAsync(7);
+        var hold = (await stack.Api.CheckoutAsync("alice", FlashSaleClient.ItemId(sale.Id, 4))).Ok();
+        (await stack.Api.PurchaseAsync(hold.Code)).Ok();
+
+        var first = (await stack.Api.ItemsAsync(sale.Id, "?limit=3")).Ok();
+        var second = (await stack.Api.ItemsAsync(sale.Id, $"?limit=3&after={first.Next}")).Ok();
+        var third = (await stack.Api.ItemsAsync(sale.Id, $"?limit=3&after={second.Next}")).Ok();
+
+        Assert.Equal(Enumerable.Range(0, 7).Select(i => FlashSaleClient.ItemId(sale.Id, i)),
+            first.Items.Concat(second.Items).Concat(third.Items).Select(i => i.Id));
+        Assert.Null(third.Next);
+        Assert.All(first.Items, item => Assert.Equal($"https://picsum.photos/seed/{item.Id}/400/400", item.ImageUrl));
+        Assert.Equal("sold", second.Items.Single(i => i.Id == FlashSaleClient.ItemId(sale.Id, 4)).Status);
+
+        var sold = (await stack.Api.ItemsAsync(sale.Id, "?status=sold")).Ok();
+        var available = (await stack.Api.ItemsAsync(sale.Id, "?status=available&limit=1000")).Ok();
+        Assert.Equal([FlashSaleClient.ItemId(sale.Id, 4)], sold.Items.Select(i => i.Id));
+        Assert.Equal(6, available.Items.Count);
+        Assert.DoesNotContain(available.Items, i => i.Status != "available");
+    }
+
+    [Theory]
+    [InlineData("?limit=0", "limit")]
+    [InlineData("?limit=1001", "limit")]
+    [InlineData("?limit=ten", "limit")]
+    [InlineData("?status=held", "status")]
+    [InlineData("?after=nonsense", "after")]
+    [InlineData("?after=999-000001", "after")]
+    public async Task BadItemQueriesAreRefused(string query, string parameter)
+    {
+        await using var stack = await TestStack.StartAsync(servers);
+        var sale = await stack.OpenSaleAsync(3);
+
+        var problem = (await stack.Api.ItemsAsync(sale.Id, query)).Refused(HttpStatusCode.BadRequest, "invalid_request");
+
+        Assert.Equal(parameter, problem.Parameter);
+    }
+
+    [Fact]
+    public async Task UserPurchasesListOnlyThatUsersPurchases()
+    {
+        await using var stack = await TestStack.StartAsync(servers);
+        var sale = await stack.OpenSaleAsync(5);
+        foreach (var (user, index) in new[] { ("alice", 0), ("bob", 1), ("alice", 2) })
+        {
+            var hold = (await stack.Api.CheckoutAsync(user, FlashSaleClient.ItemId(sale.Id, index))).Ok();
+            (await stack.Api.PurchaseAsync(hold.Code)).Ok();
+        }
+
+        var alice = (await stack.Api.PurchasesOfAsync("alice", sale.Id)).Ok();
+        var aliceEverywhere = (await stack.Api.PurchasesOfAsync("alice")).Ok();
+        var nobody = (await stack.Api.PurchasesOfAsync("carol", sale.Id)).Ok();
+
+        Assert.Equal([FlashSaleClient.ItemId(sale.Id, 2), FlashSaleClient.ItemId(sale.Id, 0)], alice.Purchases.Select(p => p.ItemId));
+        Assert.Equal(alice.Purchases, aliceEverywhere.Purchases);
+        Assert.Empty(nobody.Purchases);
+        (await stack.Api.PurchasesOfAsync("alice", 0)).Refused(HttpStatusCode.BadRequest, "invalid_request");
+    }
+}

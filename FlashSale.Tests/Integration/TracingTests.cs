@@ -1,0 +1,79 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using FlashSale.Tests.Infrastructure;
+using FlashSale.Tests.Scenarios;
+using OpenTelemetry;
+using OpenTelemetry.Trace;
+
+namespace FlashSale.Tests.Integration;
+
+[Collection(ServersCollection.Name)]
+public sealed class TracingTests(Servers servers)
+{
+    [Fact]
+    public async Task CheckoutAndPurchaseEachMakeOneTraceWithPostgresAndRedisSpans()
+    {
+        var spans = new ConcurrentQueue<Activity>();
+        await using var stack = await TestStack.StartAsync(servers, s => s with
+        {
+            Services = services => services.ConfigureOpenTelemetryTracerProvider(tracing => tracing.AddProcessor(new SimpleActivityExportProcessor(new QueueExporter(spans)))),
+        });
+        var sale = await stack.OpenSaleAsync(5);
+
+        var hold = (await stack.Api.CheckoutAsync("alice", FlashSaleClient.ItemId(sale.Id, 0))).Ok();
+        var checkout = ServerSpan(spans, "/checkout");
+        var checkoutTrace = spans.Where(s => s.TraceId == checkout.TraceId).ToList();
+        Assert.Contains(checkoutTrace, s => s.Source.Name == "FlashSale.Redis" && s.DisplayName == "redis checkout_hold" && DescendsFrom(s, checkout, checkoutTrace));
+        Assert.Contains(checkoutTrace, s => s.Source.Name == "Npgsql" && DescendsFrom(s, checkout, checkoutTrace));
+        var attemptsWrite = BatchLinkedTo(spans, "checkout_attempts write", checkout);
+        Assert.Contains(spans, s => s.Source.Name == "Npgsql" && s.ParentSpanId == attemptsWrite.SpanId);
+
+        (await stack.Api.PurchaseAsync(hold.Code)).Ok();
+        var purchase = ServerSpan(spans, "/purchase");
+        var purchaseTrace = spans.Where(s => s.TraceId == purchase.TraceId).ToList();
+        Assert.Contains(purchaseTrace, s => s.DisplayName == "redis GET" && s.ParentSpanId == purchase.SpanId);
+        Assert.Contains(purchaseTrace, s => s.DisplayName == "redis purchase_committed" && s.ParentSpanId == purchase.SpanId);
+        var redeem = BatchLinkedTo(spans, "purchases redeem", purchase);
+        Assert.Contains(spans, s => s.Source.Name == "Npgsql" && s.ParentSpanId == redeem.SpanId);
+        Assert.NotEqual(checkout.TraceId, purchase.TraceId);
+    }
+
+    private static Activity ServerSpan(IEnumerable<Activity> spans, string route) =>
+        Assert.Single(spans, s => s.Kind == ActivityKind.Server && Equals(s.GetTagItem("http.route"), route));
+
+    // A batch serves many requests, so it is its own trace, linked to each request it carries.
+    private static Activity BatchLinkedTo(IEnumerable<Activity> spans, string name, Activity request)
+    {
+        var batch = Assert.Single(spans, s => s.DisplayName == name && s.Links.Any(l => l.Context.SpanId == request.SpanId));
+        Assert.NotEqual(request.TraceId, batch.TraceId);
+        return batch;
+    }
+
+    private static bool DescendsFrom(Activity span, Activity ancestor, IReadOnlyList<Activity> trace)
+    {
+        for (var parent = span.ParentSpanId; parent != default;)
+        {
+            if (parent == ancestor.SpanId)
+            {
+                return true;
+            }
+
+            parent = trace.FirstOrDefault(s => s.SpanId == parent)?.ParentSpanId ?? default;
+        }
+
+        return false;
+    }
+
+    private sealed class QueueExporter(ConcurrentQueue<Activity> spans) : BaseExporter<Activity>
+    {
+        public override ExportResult Export(in Batch<Activity> batch)
+        {
+            foreach (var span in batch)
+            {
+                spans.Enqueue(span);
+            }
+
+            return ExportResult.Success;
+        }
+    }
+}

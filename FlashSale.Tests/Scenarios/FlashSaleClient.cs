@@ -1,0 +1,97 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+
+namespace FlashSale.Tests.Scenarios;
+
+// Talks to a running FlashSale over HTTP, whichever way it was started (in-process, launcher, Aspire).
+public sealed class FlashSaleClient(HttpClient http)
+{
+    public static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower };
+
+    public HttpClient Http { get; } = http;
+
+    public Task<Reply<SaleDto>> CreateSaleAsync(int totalItems, DateTimeOffset? startsAt = null, DateTimeOffset? endsAt = null) =>
+        SendAsync<SaleDto>(HttpMethod.Post, "/admin/sales", new { total_items = totalItems, starts_at = startsAt, ends_at = endsAt });
+
+    public Task<Reply<SaleDto>> CurrentSaleAsync() => SendAsync<SaleDto>(HttpMethod.Get, "/sales/current");
+
+    public Task<Reply<SaleDto>> SaleAsync(long saleId) => SendAsync<SaleDto>(HttpMethod.Get, $"/sales/{saleId}");
+
+    public Task<Reply<ItemPageDto>> ItemsAsync(long saleId, string query = "") =>
+        SendAsync<ItemPageDto>(HttpMethod.Get, $"/sales/{saleId}/items{query}");
+
+    public Task<Reply<CheckoutDto>> CheckoutAsync(string? userId, string? itemId) =>
+        SendAsync<CheckoutDto>(HttpMethod.Post, "/checkout" + Query(("user_id", userId), ("id", itemId)));
+
+    public Task<Reply<PurchaseDto>> PurchaseAsync(string? code) =>
+        SendAsync<PurchaseDto>(HttpMethod.Post, "/purchase" + Query(("code", code)));
+
+    public Task<Reply<UserPurchasesDto>> PurchasesOfAsync(string userId, long? saleId = null) =>
+        SendAsync<UserPurchasesDto>(HttpMethod.Get, $"/users/{Uri.EscapeDataString(userId)}/purchases" + Query(("sale_id", saleId?.ToString(System.Globalization.CultureInfo.InvariantCulture))));
+
+    public static string ItemId(long saleId, int index) => $"{saleId}-{index:D6}";
+
+    private async Task<Reply<T>> SendAsync<T>(HttpMethod method, string path, object? body = null)
+    {
+        using var request = new HttpRequestMessage(method, path);
+        if (body is not null)
+        {
+            request.Content = JsonContent.Create(body, options: Json);
+        }
+
+        using var response = await Http.SendAsync(request);
+        var text = await response.Content.ReadAsStringAsync();
+        var mediaType = response.Content.Headers.ContentType?.MediaType;
+        if (response.IsSuccessStatusCode)
+        {
+            return new Reply<T>(response.StatusCode, JsonSerializer.Deserialize<T>(text, Json), null, mediaType, text, response.Headers.Location);
+        }
+
+        ProblemDto? problem = null;
+        if (mediaType == "application/problem+json")
+        {
+            problem = JsonSerializer.Deserialize<ProblemDto>(text, Json);
+        }
+
+        return new Reply<T>(response.StatusCode, default, problem, mediaType, text, response.Headers.Location);
+    }
+
+    private static string Query(params (string Name, string? Value)[] parameters)
+    {
+        var present = parameters.Where(p => p.Value is not null).Select(p => $"{p.Name}={Uri.EscapeDataString(p.Value!)}").ToList();
+        return present.Count == 0 ? "" : "?" + string.Join('&', present);
+    }
+}
+
+public sealed record Reply<T>(HttpStatusCode Status, T? Value, ProblemDto? Problem, string? MediaType, string Body, Uri? Location)
+{
+    public T Ok()
+    {
+        Assert.True(Status is HttpStatusCode.OK or HttpStatusCode.Created, $"Expected success, got {(int)Status}: {Body}");
+        return Value!;
+    }
+
+    public ProblemDto Refused(HttpStatusCode status, string code)
+    {
+        Assert.True(Status == status, $"Expected {(int)status} {code}, got {(int)Status}: {Body}");
+        Assert.Equal("application/problem+json", MediaType);
+        Assert.NotNull(Problem);
+        Assert.Equal(code, Problem!.Code);
+        return Problem;
+    }
+}
+
+public sealed record ProblemDto(string? Type, string? Title, int? Status, string? Detail, string? Code, string? Parameter);
+
+public sealed record SaleDto(long Id, DateTimeOffset StartsAt, DateTimeOffset EndsAt, int TotalItems, int ItemsSold, int ItemsHeld, int ItemsAvailable);
+
+public sealed record ItemDto(string Id, string Name, string ImageUrl, string Status);
+
+public sealed record ItemPageDto(List<ItemDto> Items, string? Next);
+
+public sealed record CheckoutDto(string Code, long SaleId, string ItemId, string UserId, DateTimeOffset ExpiresAt);
+
+public sealed record PurchaseDto(long PurchaseId, long SaleId, string ItemId, string UserId, DateTimeOffset PurchasedAt);
+
+public sealed record UserPurchasesDto(List<PurchaseDto> Purchases);
