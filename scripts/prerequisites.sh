@@ -1,0 +1,26 @@
+# Installs, with apt, the servers FlashSale runs on and is tested against, when they are missing.
+# Sourced by start.sh and test.sh. Nothing here builds or runs FlashSale itself.
+
+as_root() {
+  if [ "$(id -u)" -eq 0 ]; then "$@"; elif command -v sudo >/dev/null 2>&1; then sudo "$@"; else
+    echo "Please run as root or install sudo: cannot run '$*'" >&2; return 1; fi
+}
+
+have_postgres() { compgen -G "/usr/lib/postgresql/*/bin/postgres" >/dev/null || [ -n "${FLASHSALE_PG_BIN:-}" ]; }
+
+install_prerequisites() {
+  if ! command -v dotnet >/dev/null 2>&1; then
+    echo "The .NET 10 SDK is needed (https://dotnet.microsoft.com/download); 'dotnet' is not on PATH." >&2
+    return 1
+  fi
+
+  local missing=()
+  have_postgres || missing+=(postgresql)
+  command -v redis-server >/dev/null 2>&1 || missing+=(redis-server)
+  command -v prometheus >/dev/null 2>&1 && command -v promtool >/dev/null 2>&1 || missing+=(prometheus)
+  if [ "${#missing[@]}" -gt 0 ]; then
+    echo "Installing ${missing[*]} with apt..."
+    as_root env DEBIAN_FRONTEND=noninteractive apt-get update -q
+    as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends "${missing[@]}"
+  fi
+}
