@@ -18,12 +18,14 @@ public static class ProblemCodes
     public const string SaleOverlaps = "sale_overlaps";
     public const string DependencyUnavailable = "dependency_unavailable";
     public const string InternalError = "internal_error";
+    public const string MethodNotAllowed = "method_not_allowed";
 
     public static string ForStatus(int status) => status switch
     {
         StatusCodes.Status400BadRequest => InvalidRequest,
         StatusCodes.Status401Unauthorized => Unauthorized,
         StatusCodes.Status404NotFound => NotFound,
+        StatusCodes.Status405MethodNotAllowed => MethodNotAllowed,
         StatusCodes.Status503ServiceUnavailable => DependencyUnavailable,
         _ => status >= 500 ? InternalError : "error",
     };
