@@ -34,7 +34,18 @@ public sealed class TestStack : IAsyncDisposable
     {
         var settings = await HostSettings.CreateAsync(servers);
         var stack = new TestStack(configure?.Invoke(settings) ?? settings, replicas);
-        await Task.WhenAll(stack._hosts.Select(host => Task.Run(() => host.Server)));
+        await Task.WhenAll(stack._hosts.Select(host => Task.Run(() =>
+        {
+            if (host.Settings.KestrelPort is { } port)
+            {
+                host.UseKestrel(port);
+                host.StartServer();
+            }
+            else
+            {
+                _ = host.Server;
+            }
+        })));
         return stack;
     }
 
