@@ -221,9 +221,9 @@ internal sealed class ChildProcess : IAsyncDisposable
         _process.BeginOutputReadLine();
         _process.BeginErrorReadLine();
         ChildProcessRegistry.Add(this);
-        if (_process.HasExited)
+        if (HasExited)
         {
-            OnExited();
+            ChildProcessRegistry.Remove(this); // it exited before it was registered
         }
     }
 
@@ -235,7 +235,7 @@ internal sealed class ChildProcess : IAsyncDisposable
         }
 
         ChildProcessRegistry.Remove(this);
-        _output.Note($"{Name} (pid {Id}) exited with code {_process.ExitCode}");
+        _output.Note($"{Name} (pid {_process.Id}) exited with code {_process.ExitCode}");
         _exited.TrySetResult();
     }
 

@@ -17,6 +17,12 @@ internal static class ChildProcessRegistry
     private static readonly HashSet<ChildProcess> Running = [];
     private static readonly List<PosixSignalRegistration> SignalHandlers = [];
 
+    /// <summary>
+    /// Set by a host that stops its children itself, in its own order, on SIGINT, SIGTERM and SIGHUP (the launcher):
+    /// the registry then leaves those signals to it and only stops, at ProcessExit, what is still running.
+    /// </summary>
+    public static bool HostStopsChildrenOnSignals { get; set; }
+
     public static void Add(ChildProcess child)
     {
         lock (Gate)
@@ -26,7 +32,13 @@ internal static class ChildProcessRegistry
                 AppDomain.CurrentDomain.ProcessExit += (_, _) => StopAll();
                 foreach (var signal in (PosixSignal[])[PosixSignal.SIGINT, PosixSignal.SIGTERM, PosixSignal.SIGHUP])
                 {
-                    SignalHandlers.Add(PosixSignalRegistration.Create(signal, _ => StopAll()));
+                    SignalHandlers.Add(PosixSignalRegistration.Create(signal, _ =>
+                    {
+                        if (!HostStopsChildrenOnSignals)
+                        {
+                            StopAll();
+                        }
+                    }));
                 }
             }
 

@@ -40,7 +40,7 @@ public sealed class GrafanaServer : IAsyncDisposable
         {
             var start = new ChildProcessStart("Grafana", binary, ["--homepath", options.HomePath ?? HomePathOf(binary)])
             {
-                Environment = GrafanaEnvironment(dataDirectory, options.ProvisioningDirectory, port),
+                Environment = GrafanaEnvironment(dataDirectory, options.ProvisioningDirectory, port, options.Environment),
                 LogFile = options.LogFile is null ? null : Path.GetFullPath(options.LogFile),
                 WorkingDirectory = dataDirectory,
                 StopSignal = UnixSignal.Terminate,
@@ -61,9 +61,10 @@ public sealed class GrafanaServer : IAsyncDisposable
 
     public ValueTask DisposeAsync() => _process.DisposeAsync();
 
-    private static Dictionary<string, string> GrafanaEnvironment(string dataDirectory, string? provisioningDirectory, int port)
+    private static Dictionary<string, string> GrafanaEnvironment(
+        string dataDirectory, string? provisioningDirectory, int port, IReadOnlyDictionary<string, string> extra)
     {
-        var environment = new Dictionary<string, string>
+        var environment = new Dictionary<string, string>(extra)
         {
             ["GF_SERVER_HTTP_ADDR"] = "127.0.0.1",
             ["GF_SERVER_HTTP_PORT"] = port.ToString(),

@@ -14,6 +14,9 @@ public sealed record GrafanaServerOptions
     /// <summary>Appended with the server's output; null keeps only the last lines, for error messages.</summary>
     public string? LogFile { get; init; }
 
+    /// <summary>More environment variables for Grafana, e.g. those its provisioning files read (such as PROMETHEUS_URL).</summary>
+    public IReadOnlyDictionary<string, string> Environment { get; init; } = new Dictionary<string, string>();
+
     /// <summary>Grafana's installation (--homepath); null means the directory above the binary's bin/, else /usr/share/grafana.</summary>
     public string? HomePath { get; init; }
 }

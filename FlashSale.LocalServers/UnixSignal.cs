@@ -12,14 +12,3 @@ internal enum UnixSignal
     /// <summary>SIGTERM: graceful shutdown for Redis, Prometheus and Grafana.</summary>
     Terminate = 15,
 }
-
-internal static class UnixSignalNames
-{
-    public static string Name(this UnixSignal signal) => signal switch
-    {
-        UnixSignal.Interrupt => "SIGINT",
-        UnixSignal.Kill => "SIGKILL",
-        UnixSignal.Terminate => "SIGTERM",
-        _ => $"signal {(int)signal}",
-    };
-}

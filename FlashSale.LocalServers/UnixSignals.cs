@@ -22,6 +22,14 @@ internal static partial class UnixSignals
         }
     }
 
+    public static string Name(this UnixSignal signal) => signal switch
+    {
+        UnixSignal.Interrupt => "SIGINT",
+        UnixSignal.Kill => "SIGKILL",
+        UnixSignal.Terminate => "SIGTERM",
+        _ => $"signal {(int)signal}",
+    };
+
     [LibraryImport("libc", EntryPoint = "kill", SetLastError = true)]
     private static partial int Kill(int processId, int signal);
 }
