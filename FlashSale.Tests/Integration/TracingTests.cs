@@ -21,7 +21,7 @@ public sealed class TracingTests(Servers servers)
         var sale = await stack.OpenSaleAsync(5);
 
         var hold = (await stack.Api.CheckoutAsync("alice", FlashSaleClient.ItemId(sale.Id, 0))).Ok();
-        var checkout = ServerSpan(spans, "/checkout");
+        var checkout = await ServerSpanAsync(spans, "/checkout");
         var checkoutTrace = spans.Where(s => s.TraceId == checkout.TraceId).ToList();
         Assert.Contains(checkoutTrace, s => s.Source.Name == "FlashSale.Redis" && s.DisplayName == "redis checkout_hold" && DescendsFrom(s, checkout, checkoutTrace));
         Assert.Contains(checkoutTrace, s => s.Source.Name == "Npgsql" && DescendsFrom(s, checkout, checkoutTrace));
@@ -29,7 +29,7 @@ public sealed class TracingTests(Servers servers)
         Assert.Contains(spans, s => s.Source.Name == "Npgsql" && s.ParentSpanId == attemptsWrite.SpanId);
 
         (await stack.Api.PurchaseAsync(hold.Code)).Ok();
-        var purchase = ServerSpan(spans, "/purchase");
+        var purchase = await ServerSpanAsync(spans, "/purchase");
         var purchaseTrace = spans.Where(s => s.TraceId == purchase.TraceId).ToList();
         Assert.Contains(purchaseTrace, s => s.DisplayName == "redis GET" && s.ParentSpanId == purchase.SpanId);
         Assert.Contains(purchaseTrace, s => s.DisplayName == "redis purchase_committed" && s.ParentSpanId == purchase.SpanId);
@@ -38,8 +38,19 @@ public sealed class TracingTests(Servers servers)
         Assert.NotEqual(checkout.TraceId, purchase.TraceId);
     }
 
-    private static Activity ServerSpan(IEnumerable<Activity> spans, string route) =>
-        Assert.Single(spans, s => s.Kind == ActivityKind.Server && Equals(s.GetTagItem("http.route"), route));
+    // The server span ends (and is exported) just after the client has read the answer: wait for it.
+    private static async Task<Activity> ServerSpanAsync(ConcurrentQueue<Activity> spans, string route)
+    {
+        bool IsServerSpan(Activity s) => s.Kind == ActivityKind.Server && Equals(s.GetTagItem("http.route"), route);
+        var deadline = DateTime.UtcNow.AddSeconds(10);
+        while (!spans.Any(IsServerSpan) && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(20);
+        }
+
+        await Task.Delay(200); // the batch spans linked to it end a moment later still
+        return Assert.Single(spans, IsServerSpan);
+    }
 
     // A batch serves many requests, so it is its own trace, linked to each request it carries.
     private static Activity BatchLinkedTo(IEnumerable<Activity> spans, string name, Activity request)
