@@ -1,0 +1,57 @@
+using FlashSale.AppHost.Storage;
+using Microsoft.Extensions.Configuration;
+
+namespace FlashSale.AppHost.Api;
+
+public sealed record ApiReplicas(IReadOnlyList<IResourceBuilder<ExecutableResource>> Replicas, IResourceBuilder<ExecutableResource> Gateway)
+{
+    public const string GatewayName = "api";
+
+    public static string ReplicaName(int index) => $"api-{index}";
+}
+
+// N replicas of FlashSale.Api (api-1, api-2...), each its own process (see DotnetApp) with its own endpoint, behind the gateway
+// "api": one stable address (Stack:Port), requests spread round robin. The AppHost's FlashSale section (settings
+// and environment FlashSale__*) reaches every replica.
+public static class ApiReplicasExtensions
+{
+    public static ApiReplicas AddApiReplicas(this IDistributedApplicationBuilder builder, StorageResources storage, StackSettings stack)
+    {
+        var adminKey = builder.AddParameter("admin-api-key", new GenerateParameterDefault { MinLength = 24, Special = false }, secret: true, persist: true);
+        var forwarded = builder.Configuration.GetSection("FlashSale").AsEnumerable(makePathsRelative: true)
+            .Where(setting => setting.Value is not null && setting.Key != "ReplicaName")
+            .ToList();
+
+        var replicas = Enumerable.Range(1, stack.Replicas).Select(index =>
+        {
+            var name = ApiReplicas.ReplicaName(index);
+            var replica = builder.AddDotnetApp<Projects.FlashSale_Api>(name)
+                .WithReference(storage.Database, StorageResources.DatabaseName)
+                .WithReference(storage.Redis, StorageResources.RedisName)
+                .WaitFor(storage.Database)
+                .WaitFor(storage.Redis)
+                .WithEnvironment("FlashSale__ReplicaName", name)
+                .WithEnvironment("FlashSale__AdminApiKey", adminKey)
+                .WithHttpHealthCheck("/health");
+            foreach (var (key, value) in forwarded)
+            {
+                replica.WithEnvironment($"FlashSale__{key.Replace(":", "__", StringComparison.Ordinal)}", value);
+            }
+
+            return replica;
+        }).ToList();
+
+        var gateway = builder.AddDotnetApp<Projects.FlashSale_Gateway>(ApiReplicas.GatewayName, stack.Port == 0 ? null : stack.Port)
+            .WithExternalHttpEndpoints()
+            .WithEnvironment("Gateway__Replicas", string.Join(',', replicas.Select(replica => replica.Resource.Name)))
+            .WithUrlForEndpoint("http", url => url.DisplayText = "API")
+            .WithUrls(context => context.Urls.Add(new ResourceUrlAnnotation { Url = $"{context.Urls[0].Url}/scalar", DisplayText = "API reference" }))
+            .WithHttpHealthCheck("/health");
+        foreach (var replica in replicas)
+        {
+            gateway.WithReference(replica.GetEndpoint("http")).WaitFor(replica);
+        }
+
+        return new ApiReplicas(replicas, gateway);
+    }
+}

@@ -1,0 +1,32 @@
+using System.Reflection;
+
+namespace FlashSale.AppHost.Api;
+
+// Runs a .NET project of this solution from its build output (`dotnet X.dll`), not through `dotnet run` as Aspire
+// runs projects: `dotnet run` neither handles nor forwards SIGINT, which is how the orchestrator stops a process, so
+// each app ran on until it was killed after a timeout (Ctrl-C took 15 s); `dotnet X.dll` is the app itself and stops
+// gracefully at once. It gets what Aspire gives a project: its URL, OTLP settings and service name.
+public static class DotnetApp
+{
+    // The AppHost's own build configuration: the projects it references were built with it.
+    private static readonly string Configuration =
+        typeof(DotnetApp).Assembly.GetCustomAttribute<AssemblyConfigurationAttribute>()?.Configuration ?? "Debug";
+
+    public static IResourceBuilder<ExecutableResource> AddDotnetApp<TProject>(this IDistributedApplicationBuilder builder, string name, int? port = null)
+        where TProject : IProjectMetadata, new()
+    {
+        var project = new TProject().ProjectPath;
+        var projectDirectory = Path.GetDirectoryName(project)!;
+        var assembly = Path.Combine(projectDirectory, "bin", Configuration, "net10.0", Path.GetFileNameWithoutExtension(project) + ".dll");
+        if (!File.Exists(assembly))
+        {
+            throw new StackException($"{assembly} is missing: build the solution first (dotnet build FlashSale.sln -c {Configuration}).");
+        }
+
+        var app = builder.AddExecutable(name, "dotnet", projectDirectory, assembly)
+            .WithHttpEndpoint(port: port, name: "http")
+            .WithOtlpExporter();
+        var endpoint = app.GetEndpoint("http");
+        return app.WithEnvironment("ASPNETCORE_URLS", ReferenceExpression.Create($"http://localhost:{endpoint.Property(EndpointProperty.TargetPort)}"));
+    }
+}

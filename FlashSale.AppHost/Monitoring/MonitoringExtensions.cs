@@ -1,0 +1,46 @@
+using FlashSale.AppHost.Api;
+
+namespace FlashSale.AppHost.Monitoring;
+
+// Prometheus (the repository's prometheus.yml and rules, one target per replica) and Grafana (the repository's
+// provisioning and dashboard, anonymous viewers), as containers or as the programs installed here.
+public static class MonitoringExtensions
+{
+    public const string PrometheusName = "prometheus";
+    public const string GrafanaName = "grafana";
+
+    public static void AddMonitoring(this IDistributedApplicationBuilder builder, ApiReplicas api, StackSettings stack, DataFolder data, StackNotes notes)
+    {
+        var repository = Path.GetFullPath(Path.Combine(builder.AppHostDirectory, ".."));
+        var monitoring = new MonitoringSources(Path.Combine(repository, "prometheus"), Path.Combine(repository, "grafana"));
+        IResourceBuilder<IResourceWithEndpoints> prometheus = stack.Substrate == Substrate.Containers
+            ? builder.AddPrometheusContainer(api, monitoring, data)
+            : builder.AddLocalPrometheus(api, monitoring, data);
+        prometheus.WithHttpHealthCheck("/-/ready").WithUrlForEndpoint("http", url => url.DisplayText = "Prometheus");
+
+        if (stack.Substrate == Substrate.Containers)
+        {
+            builder.AddGrafanaContainer(prometheus, monitoring);
+        }
+        else if (LocalMonitoring.GrafanaServer() is { } grafanaServer)
+        {
+            builder.AddLocalGrafana(grafanaServer, prometheus, monitoring, data);
+        }
+        else
+        {
+            notes.Add("Grafana is not started: grafana-server is not installed (Debian does not package it; "
+                + "install it from Grafana's APT repository). Everything else runs.");
+        }
+    }
+}
+
+public sealed record MonitoringSources(string Prometheus, string Grafana)
+{
+    public string PrometheusConfig => Path.Combine(Prometheus, "prometheus.yml");
+
+    public string PrometheusRules => Path.Combine(Prometheus, "rules");
+
+    public string GrafanaProvisioning => Path.Combine(Grafana, "config", "provisioning");
+
+    public string GrafanaDashboards => Path.Combine(Grafana, "dashboards");
+}

@@ -1,0 +1,30 @@
+using System.Text.Json;
+using FlashSale.AppHost.Api;
+
+namespace FlashSale.AppHost.Monitoring;
+
+// Prometheus finds the replicas in targets/*.json beside its configuration (file_sd_configs): one target per
+// replica, labelled with the replica's name as its instance, so series stay apart and keep their names across runs.
+public static class PrometheusTargets
+{
+    public const string FileName = "flashsale.json";
+
+    private static readonly JsonSerializerOptions Json = new() { WriteIndented = true };
+
+    // host: how Prometheus reaches this machine (localhost, or host.docker.internal from a container).
+    public static async Task WriteAsync(string folder, ApiReplicas api, string host, CancellationToken cancellationToken)
+    {
+        List<object> groups = [];
+        foreach (var replica in api.Replicas)
+        {
+            var port = await replica.GetEndpoint("http").Property(EndpointProperty.Port).GetValueAsync(cancellationToken);
+            var name = replica.Resource.Name;
+            groups.Add(new { targets = new[] { $"{host}:{port}" }, labels = new Dictionary<string, string> { ["instance"] = name, ["replica"] = name } });
+        }
+
+        Directory.CreateDirectory(folder);
+        var file = Path.Combine(folder, FileName);
+        await File.WriteAllTextAsync(file + ".new", JsonSerializer.Serialize(groups, Json), cancellationToken);
+        File.Move(file + ".new", file, overwrite: true);
+    }
+}

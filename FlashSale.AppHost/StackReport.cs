@@ -1,0 +1,94 @@
+using FlashSale.AppHost.Api;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+
+namespace FlashSale.AppHost;
+
+// Says once where everything is when the stack is up, and says so when a resource dies afterwards: the dashboard
+// shows it as exited, and the console of whoever started the AppHost names it too.
+public sealed partial class StackReport(
+    ResourceNotificationService notifications,
+    DistributedApplicationModel model,
+    ApiReplicas api,
+    StackSettings stack,
+    StackNotes notes,
+    IConfiguration configuration,
+    IHostApplicationLifetime lifetime,
+    ILogger<StackReport> logger) : BackgroundService
+{
+    private static readonly string[] Ended = [KnownResourceStates.Exited, KnownResourceStates.Finished, KnownResourceStates.FailedToStart];
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        try
+        {
+            var watching = WatchForDeathsAsync(stoppingToken);
+            await ReportWhenReadyAsync(stoppingToken);
+            await watching;
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+        }
+    }
+
+    private async Task ReportWhenReadyAsync(CancellationToken cancellationToken)
+    {
+        // Every service of the stack carries a health check; the init step and the dashboard do not.
+        var services = model.Resources.Where(resource => resource.TryGetAnnotationsOfType<HealthCheckAnnotation>(out _)).ToList();
+        foreach (var resource in services)
+        {
+            await notifications.WaitForResourceHealthyAsync(resource.Name, cancellationToken);
+        }
+
+        var lines = new List<string> { $"FlashSale is ready ({stack.Substrate.ToString().ToLowerInvariant()}, {stack.Replicas} API replicas, data in {stack.DataDirectory})" };
+        if (DashboardLogin() is { } dashboard)
+        {
+            lines.Add($"  Aspire dashboard  {dashboard}");
+        }
+
+        var gateway = api.Gateway.GetEndpoint("http").Url;
+        lines.Add($"  API               {gateway}  (reference {gateway}/scalar)");
+        lines.AddRange(api.Replicas.Select(replica => $"  replica {replica.Resource.Name,-9} {replica.GetEndpoint("http").Url}"));
+        foreach (var name in new[] { "prometheus", "grafana" })
+        {
+            if (model.Resources.OfType<IResourceWithEndpoints>().FirstOrDefault(resource => resource.Name == name) is { } monitor)
+            {
+                lines.Add($"  {char.ToUpperInvariant(name[0]) + name[1..],-17} {new EndpointReference(monitor, "http").Url}");
+            }
+        }
+
+        lines.AddRange(notes.Lines.Select(note => $"  {note}"));
+        LogReady(logger, string.Join(Environment.NewLine, lines));
+    }
+
+    private async Task WatchForDeathsAsync(CancellationToken cancellationToken)
+    {
+        var running = new HashSet<string>();
+        await foreach (var update in notifications.WatchAsync(cancellationToken))
+        {
+            var state = update.Snapshot.State?.Text;
+            if (state == KnownResourceStates.Running)
+            {
+                running.Add(update.Resource.Name);
+            }
+            else if (state is not null && Ended.Contains(state) && running.Remove(update.Resource.Name) && !lifetime.ApplicationStopping.IsCancellationRequested)
+            {
+                LogDied(logger, update.Resource.Name, state, update.Snapshot.ExitCode);
+            }
+        }
+    }
+
+    private string? DashboardLogin()
+    {
+        var url = configuration["ASPNETCORE_URLS"]?.Split(';')[0];
+        var token = configuration["AppHost:BrowserToken"];
+        return url is null ? null : token is null ? url : $"{url.TrimEnd('/')}/login?t={token}";
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "{Report}")]
+    private static partial void LogReady(ILogger logger, string report);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "{Resource} stopped unexpectedly ({State}, exit code {ExitCode}): FlashSale is not whole until it runs again. Its console log is in the Aspire dashboard; restart it there or restart the AppHost.")]
+    private static partial void LogDied(ILogger logger, string resource, string state, int? exitCode);
+}

@@ -1,0 +1,57 @@
+using Yarp.ReverseProxy.Configuration;
+using Yarp.ReverseProxy.Health;
+using Yarp.ReverseProxy.LoadBalancing;
+using Yarp.ReverseProxy.Transforms;
+
+namespace FlashSale.Gateway;
+
+// FlashSale's stable address: every request goes round robin to an API replica that answers /alive. The replicas
+// are named in Gateway:Replicas (e.g. "api-1,api-2") and found through service discovery, which the AppHost feeds.
+// The original Host header is kept, so the API's OpenAPI document names this address, not a replica's.
+public static class ReplicaProxy
+{
+    private const string ClusterId = "replicas";
+
+    public static WebApplicationBuilder AddReplicaProxy(this WebApplicationBuilder builder)
+    {
+        var replicas = builder.Configuration["Gateway:Replicas"]?.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries) ?? [];
+        if (replicas.Length == 0)
+        {
+            throw new InvalidOperationException("Gateway:Replicas is not set: name the API replicas to serve, e.g. Gateway__Replicas=api-1,api-2.");
+        }
+
+        builder.Services.AddServiceDiscovery();
+        builder.Services.AddReverseProxy()
+            .LoadFromMemory([Route()], [Cluster(replicas)])
+            .AddServiceDiscoveryDestinationResolver();
+        return builder;
+    }
+
+    private static RouteConfig Route() =>
+        new RouteConfig { RouteId = "everything", ClusterId = ClusterId, Match = new RouteMatch { Path = "{**path}" } }
+            .WithTransformUseOriginalHostHeader();
+
+    private static ClusterConfig Cluster(IEnumerable<string> replicas) => new()
+    {
+        ClusterId = ClusterId,
+        LoadBalancingPolicy = LoadBalancingPolicies.RoundRobin,
+        HealthCheck = new HealthCheckConfig
+        {
+            Active = new ActiveHealthCheckConfig
+            {
+                Enabled = true,
+                Interval = TimeSpan.FromSeconds(2),
+                Timeout = TimeSpan.FromSeconds(2),
+                Policy = HealthCheckConstants.ActivePolicy.ConsecutiveFailures,
+                Path = "/alive",
+            },
+            Passive = new PassiveHealthCheckConfig
+            {
+                Enabled = true,
+                Policy = HealthCheckConstants.PassivePolicy.TransportFailureRate,
+                ReactivationPeriod = TimeSpan.FromSeconds(10),
+            },
+        },
+        Destinations = replicas.ToDictionary(replica => replica, replica => new DestinationConfig { Address = $"http://{replica}" }),
+    };
+}
