@@ -34,6 +34,11 @@ public sealed partial class StackReport(
 
     private async Task ReportWhenReadyAsync(CancellationToken cancellationToken)
     {
+        if (!model.Resources.Contains(api.Gateway.Resource))
+        {
+            return; // a test host that kept only some resources
+        }
+
         // Every service of the stack carries a health check; the init step and the dashboard do not.
         var services = model.Resources.Where(resource => resource.TryGetAnnotationsOfType<HealthCheckAnnotation>(out _)).ToList();
         foreach (var resource in services)

@@ -17,7 +17,7 @@ public static class ApiReplicasExtensions
 {
     public static ApiReplicas AddApiReplicas(this IDistributedApplicationBuilder builder, StorageResources storage, StackSettings stack)
     {
-        var adminKey = builder.AddParameter("admin-api-key", new GenerateParameterDefault { MinLength = 24, Special = false }, secret: true, persist: true);
+        var adminKey = builder.AddParameter("admin-api-key", new GenerateParameterDefault { MinLength = 24, Special = false }, secret: true);
         var forwarded = builder.Configuration.GetSection("FlashSale").AsEnumerable(makePathsRelative: true)
             .Where(setting => setting.Value is not null && setting.Key != "ReplicaName")
             .ToList();

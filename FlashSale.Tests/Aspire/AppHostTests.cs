@@ -1,118 +1,202 @@
-// The AppHost is referenced under an alias (FlashSale.Tests.csproj): its Program would clash with the API's.
-extern alias AppHost;
-
+using System.Diagnostics;
 using System.Net;
 using System.Text.Json;
-using Aspire.Hosting;
-using Aspire.Hosting.Testing;
+using FlashSale.Tests.Infrastructure;
 using FlashSale.Tests.Scenarios;
 
 namespace FlashSale.Tests.Aspire;
 
-// The whole stack started by FlashSale.AppHost through Aspire.Hosting.Testing: PostgreSQL, Redis, Prometheus and
-// Grafana in Docker, the API as a project. Compiled only with -p:WithAspire=true; running needs Docker.
-public sealed class AspireStack : IAsyncLifetime
-{
-    // The first run pulls the PostgreSQL, Redis, Prometheus and Grafana images.
-    public static readonly TimeSpan StartTimeout = TimeSpan.FromMinutes(10);
-
-    private DistributedApplication? _app;
-
-    public DistributedApplication App => _app ?? throw new InvalidOperationException("The AppHost has not started");
-
-    public async Task InitializeAsync()
-    {
-        using var timeout = new CancellationTokenSource(StartTimeout);
-
-        // Prometheus scrapes the API on the fixed port of its launch profile (prometheus/targets/aspire.json),
-        // so the test keeps Aspire from giving the proxied endpoints random ports, as it does by default in tests.
-        var builder = await DistributedApplicationTestingBuilder.CreateAsync<AppHost::Projects.FlashSale_AppHost>(
-            ["DcpPublisher:RandomizePorts=false"], timeout.Token);
-        _app = await builder.BuildAsync(timeout.Token);
-        await _app.StartAsync(timeout.Token);
-        await _app.ResourceNotifications.WaitForResourceHealthyAsync("api", timeout.Token);
-    }
-
-    public async Task DisposeAsync()
-    {
-        if (_app is not null)
-        {
-            await _app.DisposeAsync();
-        }
-    }
-
-    public async Task<HttpClient> HealthyClientAsync(string resource)
-    {
-        using var timeout = new CancellationTokenSource(StartTimeout);
-        await App.ResourceNotifications.WaitForResourceHealthyAsync(resource, timeout.Token);
-        return new HttpClient { BaseAddress = App.GetEndpoint(resource, "http"), Timeout = TimeSpan.FromSeconds(10) };
-    }
-}
-
+// What a user of `./start.sh` gets, proven through the AppHost itself.
 public sealed class AppHostTests(AspireStack stack) : IClassFixture<AspireStack>
 {
+    private static readonly TimeSpan Patience = TimeSpan.FromSeconds(90);
+
     [Fact]
-    public async Task ShopperBuysAnItemThroughTheAppHost()
+    public async Task ShopperBuysThroughTheStableAddressAndRequestsSpreadOverTheReplicas()
     {
-        using var http = stack.App.CreateHttpClient("api");
-        var api = new FlashSaleClient(http);
+        var api = new FlashSaleClient(stack.Client("api"));
         await WaitForAutoStartedSaleAsync(api);
 
-        // The database outlives test runs (a data volume) and the hourly sale is shared: a user of its own each run.
-        var user = $"aspire-{Guid.NewGuid():N}";
-        var receipt = await ShopperJourney.BuyAnAvailableItemAsync(api, user);
+        var receipt = await ShopperJourney.BuyAnAvailableItemAsync(api, $"aspire-{Guid.NewGuid():N}"[..20]);
+        Assert.True(receipt.PurchaseId > 0);
 
-        Assert.Equal(user, receipt.UserId);
+        var served = new HashSet<string>();
+        for (var i = 0; i < 20; i++)
+        {
+            using var reply = await api.Http.GetAsync(new Uri("/sales/current", UriKind.Relative));
+            served.Add(reply.Headers.GetValues("X-FlashSale-Replica").Single());
+        }
+
+        Assert.Equal(AspireStack.ReplicaNames.Order(), served.Order());
     }
 
     [Fact]
-    public async Task PrometheusScrapesTheApiTargetsAsUp()
+    public async Task PrometheusScrapesEveryReplicaAsItsOwnTargetNamedAfterIt()
     {
-        using var prometheus = await stack.HealthyClientAsync("prometheus");
-
-        var deadline = DateTime.UtcNow.AddMinutes(2);
-        while (true)
+        using var prometheus = stack.Client("prometheus");
+        await Eventually(async () =>
         {
-            using var targets = JsonDocument.Parse(await prometheus.GetStringAsync("/api/v1/targets?state=active"));
-            var api = targets.RootElement.GetProperty("data").GetProperty("activeTargets").EnumerateArray()
+            using var targets = JsonDocument.Parse(await prometheus.GetStringAsync(new Uri("/api/v1/targets?state=active", UriKind.Relative)));
+            var flashsale = targets.RootElement.GetProperty("data").GetProperty("activeTargets").EnumerateArray()
                 .Where(t => t.GetProperty("labels").GetProperty("job").GetString() == "flashsale")
-                .Select(t => (Url: t.GetProperty("scrapeUrl").GetString(), Health: t.GetProperty("health").GetString(), Error: t.GetProperty("lastError").GetString()))
+                .Select(t => (Instance: t.GetProperty("labels").GetProperty("instance").GetString(), Health: t.GetProperty("health").GetString()))
                 .ToList();
-            if (api.Count > 0 && api.TrueForAll(t => t.Health == "up"))
+            var up = flashsale.Where(t => t.Health == "up").Select(t => t.Instance!).Order();
+            return up.SequenceEqual(AspireStack.ReplicaNames.Order()) && flashsale.Count == AspireStack.ReplicaNames.Length
+                ? null
+                : "flashsale targets: " + string.Join(", ", flashsale.Select(t => $"{t.Instance} {t.Health}"));
+        });
+    }
+
+    // Every query of every panel of the Grafana dashboard, read from its JSON, returns data from the AppHost's Prometheus.
+    [Fact]
+    public async Task EveryDashboardQueryReturnsDataFromTheAppHostsPrometheus()
+    {
+        var api = new FlashSaleClient(stack.Client("api"));
+        var sale = await WaitForAutoStartedSaleAsync(api);
+        using var prometheus = stack.Client("prometheus");
+        var queries = DashboardQueries.Read();
+        Assert.NotEmpty(queries);
+
+        var empty = queries;
+        await Eventually(async () =>
+        {
+            for (var i = 0; i < 4; i++)
             {
-                return;
+                var user = $"dash-{Guid.NewGuid():N}"[..16];
+                var hold = await api.CheckoutAsync(user, FlashSaleClient.ItemId(sale.Id, Random.Shared.Next(sale.TotalItems)));
+                await api.PurchaseAsync(hold.Value?.Code ?? new string('0', 32));
+                await api.CheckoutAsync(user, "bad-item");
             }
 
-            Assert.True(DateTime.UtcNow < deadline,
-                "Prometheus does not have every flashsale target up: " + string.Join("; ", api.Select(t => $"{t.Url} {t.Health} {t.Error}")));
-            await Task.Delay(TimeSpan.FromSeconds(2));
-        }
+            empty = [.. await DashboardQueries.EmptyAsync(prometheus, empty)];
+            return empty.Count == 0 ? null : "Dashboard queries without data:\n" + string.Join('\n', empty);
+        });
     }
 
     [Fact]
-    public async Task GrafanaAnswersItsHealthEndpointAndShowsTheDashboardWithoutLogin()
+    public async Task ACheckoutIsOneTraceWithPostgresAndRedisSpansAndItsLogsInTheAspireDashboard()
     {
-        using var grafana = await stack.HealthyClientAsync("grafana");
+        var api = new FlashSaleClient(stack.Client("api"));
+        var sale = await WaitForAutoStartedSaleAsync(api);
+        (await api.CheckoutAsync($"trace-{Guid.NewGuid():N}"[..18], FlashSaleClient.ItemId(sale.Id, Random.Shared.Next(sale.TotalItems)))).Ok();
 
-        using var health = await grafana.GetAsync("/api/health");
-        Assert.Equal(HttpStatusCode.OK, health.StatusCode);
-        using (var body = JsonDocument.Parse(await health.Content.ReadAsStringAsync()))
+        using var dashboard = new HttpClient { BaseAddress = stack.Dashboard, Timeout = TimeSpan.FromSeconds(30) };
+        dashboard.DefaultRequestHeaders.Add("x-api-key", AspireStack.DashboardApiKey);
+        await Eventually(async () =>
         {
-            Assert.Equal("ok", body.RootElement.GetProperty("database").GetString());
-        }
+            using var spans = await TelemetryAsync(dashboard, "spans");
+            var all = Objects(spans.RootElement, "spanId").Where(span => span.TryGetProperty("name", out _)).ToList();
+            var checkouts = all.Where(span => span.GetProperty("name").GetString()!.Contains("/checkout", StringComparison.Ordinal))
+                .Select(span => span.GetProperty("traceId").GetString()!)
+                .ToHashSet();
+            var complete = checkouts.FirstOrDefault(trace =>
+                all.Any(span => span.GetProperty("traceId").GetString() == trace && IsDatabaseSpan(span, "postgresql"))
+                && all.Any(span => span.GetProperty("traceId").GetString() == trace && IsDatabaseSpan(span, "redis")));
+            return complete is not null ? null : $"no checkout trace with PostgreSQL and Redis spans yet among {checkouts.Count} checkout traces, {all.Count} spans";
+        });
 
-        // The provisioned dashboard opens for an anonymous viewer: no login is asked for.
-        using var dashboard = await grafana.GetAsync("/api/dashboards/uid/flashsale");
-        Assert.Equal(HttpStatusCode.OK, dashboard.StatusCode);
+        await Eventually(async () =>
+        {
+            using var logs = await TelemetryAsync(dashboard, "logs");
+            var withTrace = Objects(logs.RootElement, "severityNumber")
+                .Count(log => log.TryGetProperty("traceId", out var trace) && trace.GetString() is { Length: > 0 });
+            return withTrace > 0 ? null : "no log record of the API carries a trace id";
+        });
     }
 
-    // AutoStart opens the current window's sale shortly after the API starts.
-    private static async Task WaitForAutoStartedSaleAsync(FlashSaleClient api)
+    [Fact]
+    public async Task ASecondAppHostOnTheSameDataRefusesAtOnceAndLeavesTheRunningOneAlone()
     {
-        var deadline = DateTime.UtcNow.AddMinutes(1);
-        while ((await api.CurrentSaleAsync()).Status != HttpStatusCode.OK)
+        var appHost = Path.Combine(Path.GetDirectoryName(typeof(AppHostTests).Assembly.Location)!, "FlashSale.AppHost.dll");
+        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (var argument in (string[])[appHost, $"--Stack:DataDirectory={stack.DataDirectory}", "--Stack:Substrate=executables"])
         {
-            Assert.True(DateTime.UtcNow < deadline, "The API opened no sale within a minute of starting");
+            start.ArgumentList.Add(argument);
+        }
+
+        var clock = Stopwatch.StartNew();
+        using var second = Process.Start(start)!;
+        var output = second.StandardOutput.ReadToEndAsync();
+        var error = await second.StandardError.ReadToEndAsync();
+        if (!second.WaitForExit(TimeSpan.FromSeconds(60)))
+        {
+            second.Kill(entireProcessTree: true);
+            Assert.Fail("The second AppHost did not refuse; it was killed");
+        }
+
+        Assert.Equal(2, second.ExitCode);
+        var line = Assert.Single(error.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+        Assert.Contains("already running", line, StringComparison.Ordinal);
+        Assert.Contains(stack.DataDirectory, line, StringComparison.Ordinal);
+        Assert.DoesNotContain("Distributed application starting", await output, StringComparison.Ordinal);
+        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(30), $"refused after {clock.Elapsed}");
+
+        using var health = await stack.Client("api").GetAsync(new Uri("/health", UriKind.Relative));
+        Assert.Equal(HttpStatusCode.OK, health.StatusCode);
+    }
+
+    private static async Task<JsonDocument> TelemetryAsync(HttpClient dashboard, string kind)
+    {
+        using var reply = await dashboard.GetAsync(new Uri($"/api/telemetry/{kind}?limit=5000", UriKind.Relative));
+        var body = await reply.Content.ReadAsStringAsync();
+        Assert.True(reply.StatusCode == HttpStatusCode.OK, $"/api/telemetry/{kind} answered {(int)reply.StatusCode}: {body}");
+        return JsonDocument.Parse(body);
+    }
+
+    // db.system (older semantic conventions) or db.system.name (newer) names the database a span talked to.
+    private static bool IsDatabaseSpan(JsonElement span, string system) =>
+        span.TryGetProperty("attributes", out var attributes) && attributes.EnumerateArray().Any(attribute =>
+            attribute.GetProperty("key").GetString() is "db.system" or "db.system.name"
+            && attribute.GetProperty("value").TryGetProperty("stringValue", out var text) && text.GetString() == system);
+
+    // Every JSON object, at any depth, that has the given property.
+    private static IEnumerable<JsonElement> Objects(JsonElement element, string property)
+    {
+        if (element.ValueKind == JsonValueKind.Object)
+        {
+            if (element.TryGetProperty(property, out _))
+            {
+                yield return element;
+            }
+
+            foreach (var child in element.EnumerateObject().SelectMany(p => Objects(p.Value, property)))
+            {
+                yield return child;
+            }
+        }
+        else if (element.ValueKind == JsonValueKind.Array)
+        {
+            foreach (var child in element.EnumerateArray().SelectMany(item => Objects(item, property)))
+            {
+                yield return child;
+            }
+        }
+    }
+
+    // Retries until the check says nothing is missing (null), or fails with what it said last.
+    private static async Task Eventually(Func<Task<string?>> check)
+    {
+        var deadline = DateTime.UtcNow + Patience;
+        while (await check() is { } missing)
+        {
+            Assert.True(DateTime.UtcNow < deadline, missing);
+            await Task.Delay(TimeSpan.FromSeconds(1));
+        }
+    }
+
+    private static async Task<SaleDto> WaitForAutoStartedSaleAsync(FlashSaleClient api)
+    {
+        var deadline = DateTime.UtcNow + Patience;
+        while (true)
+        {
+            var current = await api.CurrentSaleAsync();
+            if (current.Status == HttpStatusCode.OK)
+            {
+                return current.Value!;
+            }
+
+            Assert.True(DateTime.UtcNow < deadline, "The API opened no sale");
             await Task.Delay(TimeSpan.FromMilliseconds(500));
         }
     }

@@ -1,70 +1,57 @@
-using FlashSale.LocalServers;
+extern alias AppHost;
+
+using Aspire.Hosting;
+using Aspire.Hosting.ApplicationModel;
+using Aspire.Hosting.Testing;
+using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
 
 namespace FlashSale.Tests.Infrastructure;
 
-// The PostgreSQL and Redis every integration test runs against: real processes started from the locally
-// installed binaries in a throw-away directory, or the servers named by ConnectionStrings__flashsale and
-// ConnectionStrings__redis when those are set. Each test gets a database and a Redis key prefix of its own.
+// The PostgreSQL and Redis every integration test runs against, started by FlashSale.AppHost itself through
+// Aspire.Hosting.Testing (local executables on this machine), with only its storage resources and a data folder
+// of the fixture's own, deleted afterwards. Each test gets a database and a Redis key prefix of its own.
 public sealed class Servers : IAsyncLifetime
 {
+    public static readonly TimeSpan StartTimeout = TimeSpan.FromMinutes(3);
+
+    private static readonly HashSet<string> StorageResources = ["postgres", "postgres-init", "flashsale", "redis"];
+
     private readonly string _directory = Path.Combine(Path.GetTempPath(), $"flashsale-tests-{Guid.NewGuid():N}");
-    private PostgresServer? _postgres;
-    private RedisServer? _redis;
+    private DistributedApplication? _app;
     private string _adminConnectionString = "";
     private int _databases;
 
     public string RedisConnectionString { get; private set; } = "";
 
-    public string Directory => _directory;
-
     public async Task InitializeAsync()
     {
-        var externalPostgres = Environment.GetEnvironmentVariable("ConnectionStrings__flashsale");
-        var externalRedis = Environment.GetEnvironmentVariable("ConnectionStrings__redis");
-        System.IO.Directory.CreateDirectory(_directory);
-
-        if (string.IsNullOrEmpty(externalPostgres))
+        using var timeout = new CancellationTokenSource(StartTimeout);
+        var builder = await DistributedApplicationTestingBuilder.CreateAsync<AppHost::Projects.FlashSale_AppHost>(
+            [$"--Stack:DataDirectory={_directory}", "--Stack:Substrate=executables"], timeout.Token);
+        foreach (var resource in builder.Resources.Where(r => r is not ParameterResource && !StorageResources.Contains(r.Name)).ToList())
         {
-            _postgres = await PostgresServer.StartAsync(new PostgresServerOptions
-            {
-                DataDirectory = Path.Combine(_directory, "postgres"),
-                Durable = false,
-                LogFile = Path.Combine(_directory, "postgres.log"),
-            }, CancellationToken.None);
-            _adminConnectionString = _postgres.ConnectionString;
-        }
-        else
-        {
-            _adminConnectionString = externalPostgres;
+            builder.Resources.Remove(resource);
         }
 
-        if (string.IsNullOrEmpty(externalRedis))
-        {
-            _redis = await StartRedisAsync("redis");
-            RedisConnectionString = _redis.ConnectionString;
-        }
-        else
-        {
-            RedisConnectionString = externalRedis;
-        }
+        _app = await builder.BuildAsync(timeout.Token);
+        await _app.StartAsync(timeout.Token);
+        await _app.ResourceNotifications.WaitForResourceHealthyAsync("redis", timeout.Token);
+        await _app.ResourceNotifications.WaitForResourceAsync("flashsale", KnownResourceStates.Running, timeout.Token);
+        _adminConnectionString = new NpgsqlConnectionStringBuilder(await _app.GetConnectionStringAsync("postgres", timeout.Token)) { Database = "postgres", Pooling = false }.ConnectionString;
+        RedisConnectionString = (await _app.GetConnectionStringAsync("redis", timeout.Token))!;
     }
 
     public async Task DisposeAsync()
     {
-        if (_redis is not null)
+        if (_app is not null)
         {
-            await _redis.DisposeAsync();
-        }
-
-        if (_postgres is not null)
-        {
-            await _postgres.DisposeAsync();
+            await _app.DisposeAsync();
         }
 
         try
         {
-            System.IO.Directory.Delete(_directory, recursive: true);
+            Directory.Delete(_directory, recursive: true);
         }
         catch (IOException)
         {
@@ -90,14 +77,31 @@ public sealed class Servers : IAsyncLifetime
 
     public static string NewRedisPrefix() => $"test-{Guid.NewGuid():N}"[..17];
 
-    // A Redis of a test's own, for tests that stop and restart it.
-    public Task<RedisServer> StartRedisAsync(string name) =>
-        RedisServer.StartAsync(new RedisServerOptions
+    // Stops the shared Redis through the orchestrator, as an outage. The tests of a collection run one at a time, so
+    // no other test sees it.
+    public async Task StopRedisAsync()
+    {
+        var result = await App.ResourceCommands.ExecuteCommandAsync("redis", KnownResourceCommands.StopCommand);
+        Assert.True(result.Success, $"Redis did not stop: {result.Message}");
+        await App.ResourceNotifications.WaitForResourceAsync("redis", [KnownResourceStates.Exited, KnownResourceStates.Finished]);
+    }
+
+    // Starts it again with no data, as a Redis that lost everything.
+    public async Task StartRedisEmptyAsync()
+    {
+        var appendOnly = Path.Combine(_directory, "redis", "appendonlydir");
+        if (Directory.Exists(appendOnly))
         {
-            DataDirectory = Path.Combine(_directory, $"{name}-{Guid.NewGuid():N}"),
-            Persistent = false,
-            LogFile = Path.Combine(_directory, $"{name}.log"),
-        }, CancellationToken.None);
+            Directory.Delete(appendOnly, recursive: true);
+        }
+
+        var result = await App.ResourceCommands.ExecuteCommandAsync("redis", KnownResourceCommands.StartCommand);
+        Assert.True(result.Success, $"Redis did not start: {result.Message}");
+        using var timeout = new CancellationTokenSource(StartTimeout);
+        await App.ResourceNotifications.WaitForResourceHealthyAsync("redis", timeout.Token);
+    }
+
+    private DistributedApplication App => _app ?? throw new InvalidOperationException("The servers have not started");
 }
 
 [CollectionDefinition(Name)]

@@ -5,7 +5,7 @@ using FlashSale.Tests.Scenarios;
 
 namespace FlashSale.Tests.Integration;
 
-// These tests stop a Redis of their own; the shared one keeps serving the other tests.
+// These tests stop the shared Redis and bring it back empty; no other test runs meanwhile (one collection).
 [Collection(ServersCollection.Name)]
 public sealed class RedisOutageTests(Servers servers)
 {
@@ -14,8 +14,7 @@ public sealed class RedisOutageTests(Servers servers)
     [Fact]
     public async Task HealthReportsRedisDownWhileItIsStoppedAndUpOnceItIsBack()
     {
-        await using var redis = await servers.StartRedisAsync("outage-health");
-        await using var stack = await TestStack.StartAsync(servers, s => s with { Redis = redis.ConnectionString });
+        await using var stack = await TestStack.StartAsync(servers);
         var client = stack.Host.CreateClient();
 
         var healthy = await WaitForHealthAsync(client, HttpStatusCode.OK);
@@ -24,13 +23,13 @@ public sealed class RedisOutageTests(Servers servers)
         Assert.True(healthy.RootElement.GetProperty("goroutines").GetInt32() > 0);
         Assert.Matches("^([0-9]+h)?([0-9]+m)?[0-9]+s$", healthy.RootElement.GetProperty("uptime").GetString());
 
-        await redis.StopAsync(CancellationToken.None);
+        await servers.StopRedisAsync();
         var down = await WaitForHealthAsync(client, HttpStatusCode.ServiceUnavailable);
         Assert.Equal(("up", "up", "down"), Statuses(down));
         var alive = await client.GetAsync(new Uri("/alive", UriKind.Relative));
         Assert.Equal(HttpStatusCode.OK, alive.StatusCode);
 
-        await redis.StartAgainAsync(CancellationToken.None);
+        await servers.StartRedisEmptyAsync();
         var back = await WaitForHealthAsync(client, HttpStatusCode.OK);
         Assert.Equal(("up", "up", "up"), Statuses(back));
     }
@@ -38,12 +37,11 @@ public sealed class RedisOutageTests(Servers servers)
     [Fact]
     public async Task SellingGoesOnCorrectlyThroughARedisOutage()
     {
-        await using var redis = await servers.StartRedisAsync("outage-selling");
-        await using var stack = await TestStack.StartAsync(servers, s => (s with { Redis = redis.ConnectionString }).With("FlashSale:MaxItemsPerUser", "2"), replicas: 2);
+        await using var stack = await TestStack.StartAsync(servers, s => s.With("FlashSale:MaxItemsPerUser", "2"), replicas: 2);
         var sale = await stack.OpenSaleAsync(6);
         var before = (await stack.Api.CheckoutAsync("alice", FlashSaleClient.ItemId(sale.Id, 0))).Ok();
 
-        await redis.StopAsync(CancellationToken.None);
+        await servers.StopRedisAsync();
 
         // PostgreSQL decides alone, with the same rules: alice's hold made through Redis still counts.
         (await stack.Client(1).CheckoutAsync("bob", FlashSaleClient.ItemId(sale.Id, 0))).Refused(HttpStatusCode.Conflict, "item_reserved");
@@ -54,7 +52,7 @@ public sealed class RedisOutageTests(Servers servers)
         (await stack.Client(1).PurchaseAsync(during.Code)).Ok();
         (await stack.Client(0).CheckoutAsync("bob", FlashSaleClient.ItemId(sale.Id, 1))).Refused(HttpStatusCode.Conflict, "item_sold");
 
-        await redis.StartAgainAsync(CancellationToken.None);
+        await servers.StartRedisEmptyAsync();
         await WaitForHealthAsync(stack.Host.CreateClient(), HttpStatusCode.OK);
         await WaitForHealthAsync(stack.Hosts[1].CreateClient(), HttpStatusCode.OK);
 

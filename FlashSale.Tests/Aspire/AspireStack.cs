@@ -1,0 +1,68 @@
+extern alias AppHost;
+
+using Aspire.Hosting;
+using Aspire.Hosting.ApplicationModel;
+using Aspire.Hosting.Testing;
+using FlashSale.Tests.Infrastructure;
+
+namespace FlashSale.Tests.Aspire;
+
+// The whole stack as `dotnet run --project FlashSale.AppHost` starts it (local executables here: PostgreSQL, Redis,
+// two API replicas behind the gateway, Prometheus; Grafana when installed), with the Aspire dashboard and its
+// telemetry API on, in a data folder of its own that is deleted afterwards.
+public sealed class AspireStack : IAsyncLifetime
+{
+    public const string DashboardApiKey = "flashsale-tests-dashboard-key";
+    public static readonly string[] ReplicaNames = ["api-1", "api-2"];
+
+    private DistributedApplication? _app;
+
+    public string DataDirectory { get; } = Path.Combine(Path.GetTempPath(), $"flashsale-aspire-{Guid.NewGuid():N}");
+
+    // The Aspire dashboard runs as a hidden resource of its own.
+    public Uri Dashboard => App.GetEndpoint("aspire-dashboard", "http");
+
+    public DistributedApplication App => _app ?? throw new InvalidOperationException("The AppHost has not started");
+
+    public async Task InitializeAsync()
+    {
+        using var timeout = new CancellationTokenSource(Servers.StartTimeout);
+        var builder = await DistributedApplicationTestingBuilder.CreateAsync<AppHost::Projects.FlashSale_AppHost>(
+            [
+                $"--Stack:DataDirectory={DataDirectory}", "--Stack:Substrate=executables", "--Stack:Replicas=2", "--Stack:Port=0",
+                "--FlashSale:ItemsPerSale=500",
+                $"--AppHost:DashboardApiKey={DashboardApiKey}",
+            ],
+            (options, _) =>
+            {
+                options.DisableDashboard = false;
+                options.AllowUnsecuredTransport = true;
+            },
+            timeout.Token);
+        _app = await builder.BuildAsync(timeout.Token);
+        await _app.StartAsync(timeout.Token);
+        foreach (var resource in (string[])["api", .. ReplicaNames, "prometheus"])
+        {
+            await _app.ResourceNotifications.WaitForResourceHealthyAsync(resource, timeout.Token);
+        }
+    }
+
+    public async Task DisposeAsync()
+    {
+        if (_app is not null)
+        {
+            await _app.DisposeAsync();
+        }
+
+        try
+        {
+            Directory.Delete(DataDirectory, recursive: true);
+        }
+        catch (IOException)
+        {
+        }
+    }
+
+    public HttpClient Client(string resource) =>
+        new() { BaseAddress = App.GetEndpoint(resource, "http"), Timeout = TimeSpan.FromSeconds(30) };
+}
