@@ -102,6 +102,20 @@ public sealed class MetricsTests(Servers servers)
         Assert.Equal(0, Delta("redis_command_errors_total"));
     }
 
+    // Npgsql's own metrics come through Aspire's Npgsql integration alone; no family is exposed twice.
+    [Fact]
+    public async Task NpgsqlMetricsAreExposedAndNoFamilyTwice()
+    {
+        await using var stack = await TestStack.StartAsync(servers);
+        await stack.OpenSaleAsync(1);
+
+        var text = await stack.Host.CreateClient().GetStringAsync(new Uri("/metrics", UriKind.Relative));
+
+        var families = text.Split('\n').Where(line => line.StartsWith("# TYPE ", StringComparison.Ordinal)).Select(line => line.Split(' ')[2]).ToList();
+        Assert.Empty(families.GroupBy(name => name).Where(name => name.Count() > 1).Select(name => name.Key));
+        Assert.Equal("histogram", PrometheusText.Parse(text).TypeOf("db_client_operation_duration_seconds"));
+    }
+
     private static async Task<PrometheusText> ScrapeAsync(TestStack stack)
     {
         var text = await stack.Host.CreateClient().GetStringAsync(new Uri("/metrics", UriKind.Relative));
