@@ -8,6 +8,7 @@ using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Logging;
 using OpenTelemetry;
 using OpenTelemetry.Metrics;
+using OpenTelemetry.Resources;
 using OpenTelemetry.Trace;
 
 namespace Microsoft.Extensions.Hosting;
@@ -23,6 +24,8 @@ public static class Extensions
 
     // Meters and activity sources of FlashSale's own code: one per concern, all named "FlashSale.<Concern>".
     public const string FlashSaleTelemetryPrefix = "FlashSale.*";
+
+    private const string ServiceNameVariable = "OTEL_SERVICE_NAME";
 
     public static TBuilder AddServiceDefaults<TBuilder>(this TBuilder builder) where TBuilder : IHostApplicationBuilder
     {
@@ -50,7 +53,17 @@ public static class Extensions
         builder.Services.AddSingleton<HttpMetrics>();
         builder.Services.AddSingleton<RuntimeLimitsMetrics>();
 
-        builder.Services.AddOpenTelemetry()
+        var openTelemetry = builder.Services.AddOpenTelemetry();
+
+        // Every service names itself: OTEL_SERVICE_NAME when set (Aspire sets it to the resource's name), else the
+        // application's name ("FlashSale.Api"), never OpenTelemetry's "unknown_service:dotnet".
+        if (string.IsNullOrWhiteSpace(builder.Configuration[ServiceNameVariable]))
+        {
+            openTelemetry.ConfigureResource(resource =>
+                resource.AddService(builder.Environment.ApplicationName, autoGenerateServiceInstanceId: false));
+        }
+
+        openTelemetry
             .WithMetrics(metrics => metrics
                 .AddAspNetCoreInstrumentation()
                 .AddHttpClientInstrumentation()
@@ -67,7 +80,7 @@ public static class Extensions
         var useOtlpExporter = !string.IsNullOrWhiteSpace(builder.Configuration["OTEL_EXPORTER_OTLP_ENDPOINT"]);
         if (useOtlpExporter)
         {
-            builder.Services.AddOpenTelemetry().UseOtlpExporter();
+            openTelemetry.UseOtlpExporter();
         }
 
         return builder;

@@ -102,6 +102,21 @@ public sealed class MetricsTests(Servers servers)
         Assert.Equal(0, Delta("redis_command_errors_total"));
     }
 
+    // OpenTelemetry would call the service "unknown_service:dotnet"; Aspire names it through OTEL_SERVICE_NAME.
+    [Theory]
+    [InlineData(null, "FlashSale.Api")]
+    [InlineData("api", "api")]
+    public async Task TargetInfoNamesTheService(string? otelServiceName, string expected)
+    {
+        await using var stack = await TestStack.StartAsync(servers, s => s.With("OTEL_SERVICE_NAME", otelServiceName));
+
+        var metrics = await ScrapeAsync(stack);
+
+        var target = Assert.Single(metrics.SamplesOf("target_info"));
+        Assert.Equal(expected, target.Labels["service_name"]);
+        Assert.DoesNotContain("unknown_service", target.Labels["service_name"], StringComparison.Ordinal);
+    }
+
     // Npgsql's own metrics come through Aspire's Npgsql integration alone; no family is exposed twice.
     [Fact]
     public async Task NpgsqlMetricsAreExposedAndNoFamilyTwice()
