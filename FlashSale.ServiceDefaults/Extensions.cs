@@ -6,9 +6,9 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Logging;
-using Npgsql;
 using OpenTelemetry;
 using OpenTelemetry.Metrics;
+using OpenTelemetry.Resources;
 using OpenTelemetry.Trace;
 
 namespace Microsoft.Extensions.Hosting;
@@ -24,6 +24,8 @@ public static class Extensions
 
     // Meters and activity sources of FlashSale's own code: one per concern, all named "FlashSale.<Concern>".
     public const string FlashSaleTelemetryPrefix = "FlashSale.*";
+
+    private const string ServiceNameVariable = "OTEL_SERVICE_NAME";
 
     public static TBuilder AddServiceDefaults<TBuilder>(this TBuilder builder) where TBuilder : IHostApplicationBuilder
     {
@@ -51,12 +53,21 @@ public static class Extensions
         builder.Services.AddSingleton<HttpMetrics>();
         builder.Services.AddSingleton<RuntimeLimitsMetrics>();
 
-        builder.Services.AddOpenTelemetry()
+        var openTelemetry = builder.Services.AddOpenTelemetry();
+
+        // Every service names itself: OTEL_SERVICE_NAME when set (Aspire sets it to the resource's name), else the
+        // application's name ("FlashSale.Api"), never OpenTelemetry's "unknown_service:dotnet".
+        if (string.IsNullOrWhiteSpace(builder.Configuration[ServiceNameVariable]))
+        {
+            openTelemetry.ConfigureResource(resource =>
+                resource.AddService(builder.Environment.ApplicationName, autoGenerateServiceInstanceId: false));
+        }
+
+        openTelemetry
             .WithMetrics(metrics => metrics
                 .AddAspNetCoreInstrumentation()
                 .AddHttpClientInstrumentation()
                 .AddRuntimeInstrumentation()
-                .AddMeter("Npgsql")
                 .AddMeter(FlashSaleTelemetryPrefix)
                 .AddPrometheusExporter(prometheus => prometheus.ScrapeResponseCacheDurationMilliseconds = 0))
             .WithTracing(tracing => tracing
@@ -64,13 +75,12 @@ public static class Extensions
                 .AddSource(FlashSaleTelemetryPrefix)
                 .AddAspNetCoreInstrumentation(aspnet =>
                     aspnet.Filter = context => !IsInfrastructurePath(context.Request.Path))
-                .AddHttpClientInstrumentation()
-                .AddNpgsql());
+                .AddHttpClientInstrumentation());
 
         var useOtlpExporter = !string.IsNullOrWhiteSpace(builder.Configuration["OTEL_EXPORTER_OTLP_ENDPOINT"]);
         if (useOtlpExporter)
         {
-            builder.Services.AddOpenTelemetry().UseOtlpExporter();
+            openTelemetry.UseOtlpExporter();
         }
 
         return builder;

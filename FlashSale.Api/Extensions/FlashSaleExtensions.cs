@@ -107,47 +107,64 @@ public static partial class FlashSaleExtensions
         return app;
     }
 
+    // Aspire's integration registers the data source and owns Npgsql's tracing and metrics. The "database"
+    // health check stays ours (measured, with its timeout), so Aspire's own is off.
     private static void AddPostgres(this WebApplicationBuilder builder)
     {
         var connectionString = RequiredConnectionString(builder.Configuration, FlashSaleOptions.PostgresConnectionName);
-        builder.Services.AddNpgsqlDataSource(connectionString, dataSource =>
-        {
-            // Names the pool in Npgsql's metrics (instead of the connection string) and lets DatabaseMetrics find it.
-            dataSource.Name = DatabaseMetrics.PoolName;
-
-            // No request may wait forever on a sick database: bound connecting and every command.
-            var settings = dataSource.ConnectionStringBuilder;
-            if (!Mentions(connectionString, "timeout"))
+        builder.AddNpgsqlDataSource(FlashSaleOptions.PostgresConnectionName,
+            settings => settings.DisableHealthChecks = true,
+            dataSource =>
             {
-                settings.Timeout = 5;
-            }
+                // Names the pool in Npgsql's metrics (instead of the connection string) and lets DatabaseMetrics find it.
+                dataSource.Name = DatabaseMetrics.PoolName;
 
-            if (!Mentions(connectionString, "command ?timeout"))
-            {
-                settings.CommandTimeout = 10;
-            }
-        });
+                // No request may wait forever on a sick database: bound connecting and every command.
+                var connection = dataSource.ConnectionStringBuilder;
+                if (!Mentions(connectionString, "timeout"))
+                {
+                    connection.Timeout = 5;
+                }
+
+                if (!Mentions(connectionString, "command ?timeout"))
+                {
+                    connection.CommandTimeout = 10;
+                }
+            });
     }
 
+    // Aspire's integration registers the connection. The "redis" health check stays ours, and FlashSale.Redis
+    // already makes one span per command or script, so Aspire's health check and Redis tracing are off. Aspire
+    // also gives StackExchange.Redis the app's loggers; appsettings.json turns that category off, as it was before:
+    // it logs its whole handshake at Information and, during an outage, every reconnect attempt as an error.
     private static void AddRedis(this WebApplicationBuilder builder)
     {
         var connectionString = RequiredConnectionString(builder.Configuration, FlashSaleOptions.RedisConnectionName);
-        var options = ConfigurationOptions.Parse(connectionString);
-        options.AbortOnConnectFail = false;
-        if (!Mentions(connectionString, "connectTimeout"))
-        {
-            options.ConnectTimeout = 2000;
-        }
+        builder.AddRedisClient(FlashSaleOptions.RedisConnectionName,
+            settings =>
+            {
+                settings.DisableHealthChecks = true;
+                settings.DisableTracing = true;
+            },
+            options =>
+            {
+                options.AbortOnConnectFail = false;
+                if (!Mentions(connectionString, "connectTimeout"))
+                {
+                    options.ConnectTimeout = 2000;
+                }
 
-        if (!Mentions(connectionString, "asyncTimeout"))
-        {
-            options.AsyncTimeout = 2000;
-        }
+                if (!Mentions(connectionString, "asyncTimeout"))
+                {
+                    options.AsyncTimeout = 2000;
+                }
 
-        options.ReconnectRetryPolicy = new LinearRetry(500);
-        builder.Services.AddSingleton<IConnectionMultiplexer>(_ => ConnectionMultiplexer.Connect(options));
+                options.ReconnectRetryPolicy = new LinearRetry(500);
+            });
     }
 
+    // Checked before Aspire is called, so a missing connection string stops the start at once with one line
+    // naming both ways to give it; Aspire would fail later, when the connection is first used.
     private static string RequiredConnectionString(IConfiguration configuration, string name) =>
         configuration.GetConnectionString(name) is { Length: > 0 } value
             ? value

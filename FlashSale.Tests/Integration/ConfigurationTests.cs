@@ -1,4 +1,6 @@
 using FlashSale.Tests.Infrastructure;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 
 namespace FlashSale.Tests.Integration;
 
@@ -32,6 +34,27 @@ public sealed class ConfigurationTests(Servers servers)
         var failure = Record.Exception(() => host.Server);
 
         Assert.Contains("ConnectionStrings:redis", AllMessages(failure!), StringComparison.Ordinal);
+    }
+
+    // Npgsql logs every command at Information: by default only its warnings and errors reach the log.
+    [Theory]
+    [InlineData(null, false)]
+    [InlineData("Information", true)]
+    public async Task NpgsqlCommandsAreLoggedOnlyWhenConfigured(string? npgsqlLevel, bool logged)
+    {
+        var settings = (await HostSettings.CreateAsync(servers)).With("Logging:LogLevel:Default", "Information");
+        if (npgsqlLevel is not null)
+        {
+            settings = settings.With("Logging:LogLevel:Npgsql", npgsqlLevel);
+        }
+
+        await using var host = new FlashSaleHost(settings);
+
+        var loggers = host.Services.GetRequiredService<ILoggerFactory>();
+
+        Assert.Equal(logged, loggers.CreateLogger("Npgsql.Command").IsEnabled(LogLevel.Information));
+        Assert.True(loggers.CreateLogger("Npgsql.Command").IsEnabled(LogLevel.Warning));
+        Assert.True(loggers.CreateLogger("FlashSale.Api.Sales.SaleScheduler").IsEnabled(LogLevel.Information));
     }
 
     private static string AllMessages(Exception exception) =>

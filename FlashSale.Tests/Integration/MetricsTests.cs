@@ -102,6 +102,35 @@ public sealed class MetricsTests(Servers servers)
         Assert.Equal(0, Delta("redis_command_errors_total"));
     }
 
+    // OpenTelemetry would call the service "unknown_service:dotnet"; Aspire names it through OTEL_SERVICE_NAME.
+    [Theory]
+    [InlineData(null, "FlashSale.Api")]
+    [InlineData("api", "api")]
+    public async Task TargetInfoNamesTheService(string? otelServiceName, string expected)
+    {
+        await using var stack = await TestStack.StartAsync(servers, s => s.With("OTEL_SERVICE_NAME", otelServiceName));
+
+        var metrics = await ScrapeAsync(stack);
+
+        var target = Assert.Single(metrics.SamplesOf("target_info"));
+        Assert.Equal(expected, target.Labels["service_name"]);
+        Assert.DoesNotContain("unknown_service", target.Labels["service_name"], StringComparison.Ordinal);
+    }
+
+    // Npgsql's own metrics come through Aspire's Npgsql integration alone; no family is exposed twice.
+    [Fact]
+    public async Task NpgsqlMetricsAreExposedAndNoFamilyTwice()
+    {
+        await using var stack = await TestStack.StartAsync(servers);
+        await stack.OpenSaleAsync(1);
+
+        var text = await stack.Host.CreateClient().GetStringAsync(new Uri("/metrics", UriKind.Relative));
+
+        var families = text.Split('\n').Where(line => line.StartsWith("# TYPE ", StringComparison.Ordinal)).Select(line => line.Split(' ')[2]).ToList();
+        Assert.Empty(families.GroupBy(name => name).Where(name => name.Count() > 1).Select(name => name.Key));
+        Assert.Equal("histogram", PrometheusText.Parse(text).TypeOf("db_client_operation_duration_seconds"));
+    }
+
     private static async Task<PrometheusText> ScrapeAsync(TestStack stack)
     {
         var text = await stack.Host.CreateClient().GetStringAsync(new Uri("/metrics", UriKind.Relative));

@@ -14,10 +14,7 @@ public sealed class TracingTests(Servers servers)
     public async Task CheckoutAndPurchaseEachMakeOneTraceWithPostgresAndRedisSpans()
     {
         var spans = new ConcurrentQueue<Activity>();
-        await using var stack = await TestStack.StartAsync(servers, s => s with
-        {
-            Services = services => services.ConfigureOpenTelemetryTracerProvider(tracing => tracing.AddProcessor(new SimpleActivityExportProcessor(new QueueExporter(spans)))),
-        });
+        await using var stack = await StartTracedAsync(spans);
         var sale = await stack.OpenSaleAsync(5);
 
         var hold = (await stack.Api.CheckoutAsync("alice", FlashSaleClient.ItemId(sale.Id, 0))).Ok();
@@ -37,6 +34,41 @@ public sealed class TracingTests(Servers servers)
         Assert.Contains(spans, s => s.Source.Name == "Npgsql" && s.ParentSpanId == redeem.SpanId);
         Assert.NotEqual(checkout.TraceId, purchase.TraceId);
     }
+
+    // Each layer traces what it owns, once: Npgsql's commands through Aspire's Npgsql integration, Redis commands
+    // and scripts through FlashSale.Redis (Aspire's Redis instrumentation would trace each a second time).
+    [Fact]
+    public async Task EachCommandOfACheckoutIsTracedOnce()
+    {
+        using var redisInstrumentation = new ActivitySource(RedisInstrumentationSource);
+        var spans = new ConcurrentQueue<Activity>();
+        await using var stack = await StartTracedAsync(spans);
+        var sale = await stack.OpenSaleAsync(5);
+
+        (await stack.Api.CheckoutAsync("alice", FlashSaleClient.ItemId(sale.Id, 0))).Ok();
+        var checkout = await ServerSpanAsync(spans, "/checkout");
+        var attemptsWrite = BatchLinkedTo(spans, "checkout_attempts write", checkout);
+        var traced = spans.Where(s => s.TraceId == checkout.TraceId || s.TraceId == attemptsWrite.TraceId).ToList();
+
+        var commands = traced.Where(s => s.Source.Name == "Npgsql").ToList();
+        Assert.NotEmpty(commands);
+        Assert.All(commands.GroupBy(s => (s.ParentSpanId, s.DisplayName, Text: s.GetTagItem("db.query.text"))), command => Assert.Single(command));
+        var redis = traced.Where(IsRedisSpan).ToList();
+        Assert.NotEmpty(redis);
+        Assert.All(redis, s => Assert.Equal("FlashSale.Redis", s.Source.Name));
+        Assert.False(redisInstrumentation.HasListeners(), $"Something traces {RedisInstrumentationSource}: each Redis command would be traced twice.");
+    }
+
+    private const string RedisInstrumentationSource = "OpenTelemetry.Instrumentation.StackExchangeRedis";
+
+    private Task<TestStack> StartTracedAsync(ConcurrentQueue<Activity> spans) => TestStack.StartAsync(servers, s => s with
+    {
+        Services = services => services.ConfigureOpenTelemetryTracerProvider(tracing => tracing.AddProcessor(new SimpleActivityExportProcessor(new QueueExporter(spans)))),
+    });
+
+    private static bool IsRedisSpan(Activity span) =>
+        span.Source.Name.Contains("Redis", StringComparison.OrdinalIgnoreCase)
+        || span.TagObjects.Any(tag => tag.Key is "db.system" or "db.system.name" && Equals(tag.Value, "redis"));
 
     // The server span ends (and is exported) just after the client has read the answer: wait for it.
     private static async Task<Activity> ServerSpanAsync(ConcurrentQueue<Activity> spans, string route)
