@@ -1,11 +1,26 @@
 #!/usr/bin/env bash
-# Starts the whole FlashSale stack on this machine without Docker: PostgreSQL, Redis, two API replicas
-# behind a proxy on http://127.0.0.1:8080, Prometheus (and Grafana when grafana-server is installed).
-# Installs missing packages first. Options go to the launcher, e.g. ./start.sh --replicas 3 --clean
+# Starts the whole FlashSale stack through its Aspire AppHost: PostgreSQL, Redis, API replicas behind one address,
+# Prometheus and Grafana, as containers where Docker or Podman answers, else as the programs installed here
+# (installed with apt first when missing). Prints the Aspire dashboard's login link and every URL once all is
+# healthy; Ctrl-C stops everything.
+#   ./start.sh [--replicas N] [--port N] [--clean] [--data DIR] [--substrate auto|containers|executables] [AppHost settings...]
 set -euo pipefail
 cd "$(dirname "$0")"
 source scripts/prerequisites.sh
-install_prerequisites
 
-dotnet build FlashSale.Launcher -c Release -v quiet -nologo
-exec dotnet FlashSale.Launcher/bin/Release/net10.0/FlashSale.Launcher.dll "$@"
+settings=()
+substrate="${Stack__Substrate:-auto}"
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --replicas) settings+=("--Stack:Replicas=$2"); shift 2 ;;
+    --port) settings+=("--Stack:Port=$2"); shift 2 ;;
+    --data) settings+=("--Stack:DataDirectory=$2"); shift 2 ;;
+    --clean) settings+=("--Stack:Clean=true"); shift ;;
+    --substrate) substrate="$2"; settings+=("--Stack:Substrate=$2"); shift 2 ;;
+    *) settings+=("$1"); shift ;;
+  esac
+done
+
+[ "$substrate" = "containers" ] || install_prerequisites
+dotnet build FlashSale.AppHost -c Release -v quiet -nologo
+exec dotnet run --project FlashSale.AppHost -c Release --no-build -- "${settings[@]}"

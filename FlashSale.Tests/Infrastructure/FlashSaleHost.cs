@@ -53,9 +53,6 @@ public sealed record HostSettings(string Database, string Redis, string RedisPre
 
     public Action<IServiceCollection>? Services { get; init; }
 
-    // Serve on a real loopback port (Kestrel) instead of in memory, for clients outside the process.
-    public int? KestrelPort { get; init; }
-
     public static async Task<HostSettings> CreateAsync(Servers servers) =>
         new(await servers.CreateDatabaseAsync(), servers.RedisConnectionString, Servers.NewRedisPrefix());
 

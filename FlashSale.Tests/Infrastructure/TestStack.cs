@@ -34,18 +34,7 @@ public sealed class TestStack : IAsyncDisposable
     {
         var settings = await HostSettings.CreateAsync(servers);
         var stack = new TestStack(configure?.Invoke(settings) ?? settings, replicas);
-        await Task.WhenAll(stack._hosts.Select(host => Task.Run(() =>
-        {
-            if (host.Settings.KestrelPort is { } port)
-            {
-                host.UseKestrel(port);
-                host.StartServer();
-            }
-            else
-            {
-                _ = host.Server;
-            }
-        })));
+        await Task.WhenAll(stack._hosts.Select(host => Task.Run(() => _ = host.Server)));
         return stack;
     }
 

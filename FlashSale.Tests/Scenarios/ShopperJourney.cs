@@ -3,7 +3,7 @@ using System.Net;
 namespace FlashSale.Tests.Scenarios;
 
 // The shopper's whole path through a running FlashSale, written once and run against every way of starting
-// the stack (in-process hosts, the local launcher, the Aspire AppHost).
+// the stack (in-process hosts, the Aspire AppHost).
 public static class ShopperJourney
 {
     public static async Task<PurchaseDto> BuyAnAvailableItemAsync(FlashSaleClient api, string userId)
@@ -19,9 +19,9 @@ public static class ShopperJourney
             Assert.StartsWith("https://", item.ImageUrl, StringComparison.Ordinal);
 
             var checkout = await api.CheckoutAsync(userId, item.Id);
-            if (checkout.Status != HttpStatusCode.OK)
+            if (checkout.Status == HttpStatusCode.Conflict && checkout.Problem?.Code is "item_reserved" or "item_sold")
             {
-                continue; // held by another shopper a moment ago
+                continue; // taken by another shopper a moment ago
             }
 
             var hold = checkout.Ok();
