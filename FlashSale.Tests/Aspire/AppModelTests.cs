@@ -1,0 +1,93 @@
+extern alias AppHost;
+
+using Aspire.Hosting;
+using Aspire.Hosting.ApplicationModel;
+using Aspire.Hosting.Testing;
+
+namespace FlashSale.Tests.Aspire;
+
+// The app model each substrate builds, checked without starting anything: the containers one needs Docker or Podman
+// to run, which this machine does not have, so its shape is what can be proven here.
+public sealed class AppModelTests : IDisposable
+{
+    private static readonly string[] SharedNames = ["postgres", "flashsale", "redis", "api-1", "api-2", "api", "prometheus"];
+
+    private readonly string _data = Path.Combine(Path.GetTempPath(), $"flashsale-model-{Guid.NewGuid():N}");
+
+    [Fact]
+    public async Task ContainersRunPinnedImagesWithVolumesMountsReferencesWaitsAndHealthChecks()
+    {
+        await using var builder = await ModelAsync("containers");
+        var resources = builder.Resources.ToDictionary(resource => resource.Name);
+
+        Assert.Equal(("library/postgres", "15.14"), Image(resources["postgres"]));
+        Assert.Equal(("library/redis", "7.4.5"), Image(resources["redis"]));
+        Assert.Equal(("prom/prometheus", "v3.5.0"), Image(resources["prometheus"]));
+        Assert.Equal(("grafana/grafana", "12.1.1"), Image(resources["grafana"]));
+
+        Assert.Contains(Mounts(resources["postgres"]), m => m.Type == ContainerMountType.Volume && m.Target == "/var/lib/postgresql/data");
+        Assert.Contains(Mounts(resources["redis"]), m => m.Type == ContainerMountType.Volume && m.Target == "/data");
+        foreach (var name in (string[])["prometheus", "grafana"])
+        {
+            var binds = Mounts(resources[name]).Where(m => m.Type == ContainerMountType.BindMount).ToList();
+            Assert.NotEmpty(binds);
+            Assert.All(binds, bind => Assert.True(File.Exists(bind.Source) || Directory.Exists(bind.Source), $"{name} mounts {bind.Source}, which does not exist"));
+            Assert.All(binds, bind => Assert.True(bind.IsReadOnly, $"{name} mounts {bind.Source} writable"));
+            Assert.True(resources[name].TryGetAnnotationsOfType<HealthCheckAnnotation>(out _), $"{name} has no health check");
+        }
+
+        var database = Assert.IsType<PostgresDatabaseResource>(resources["flashsale"]);
+        Assert.Same(resources["postgres"], database.Parent);
+        Assert.Contains(resources["grafana"].Annotations.OfType<WaitAnnotation>(), wait => wait.Resource.Name == "prometheus");
+    }
+
+    [Theory]
+    [InlineData("containers")]
+    [InlineData("executables")]
+    public async Task BothSubstratesHaveTheSameNamesReferencesAndWaits(string substrate)
+    {
+        await using var builder = await ModelAsync(substrate);
+        var resources = builder.Resources.ToDictionary(resource => resource.Name);
+
+        Assert.All(SharedNames, name => Assert.True(resources.ContainsKey(name), $"{substrate} has no resource {name}"));
+        Assert.IsAssignableFrom<IResourceWithConnectionString>(resources["flashsale"]);
+        Assert.IsAssignableFrom<IResourceWithConnectionString>(resources["redis"]);
+        foreach (var replica in (string[])["api-1", "api-2"])
+        {
+            var waits = resources[replica].Annotations.OfType<WaitAnnotation>().Select(wait => wait.Resource.Name).ToList();
+            Assert.Contains("flashsale", waits);
+            Assert.Contains("redis", waits);
+            var references = resources[replica].Annotations.OfType<ResourceRelationshipAnnotation>()
+                .Where(relation => relation.Type == "Reference").Select(relation => relation.Resource.Name).ToList();
+            Assert.Contains("flashsale", references);
+            Assert.Contains("redis", references);
+            Assert.True(resources[replica].TryGetAnnotationsOfType<HealthCheckAnnotation>(out _), $"{replica} has no health check");
+        }
+
+        var gatewayWaits = resources["api"].Annotations.OfType<WaitAnnotation>().Select(wait => wait.Resource.Name).Order();
+        Assert.Equal(["api-1", "api-2"], gatewayWaits);
+    }
+
+    public void Dispose()
+    {
+        try
+        {
+            Directory.Delete(_data, recursive: true);
+        }
+        catch (IOException)
+        {
+        }
+    }
+
+    private Task<IDistributedApplicationTestingBuilder> ModelAsync(string substrate) =>
+        DistributedApplicationTestingBuilder.CreateAsync<AppHost::Projects.FlashSale_AppHost>(
+            [$"--Stack:Substrate={substrate}", $"--Stack:DataDirectory={Path.Combine(_data, substrate)}", "--Stack:Replicas=2"]);
+
+    private static (string Image, string? Tag) Image(IResource resource)
+    {
+        var image = resource.Annotations.OfType<ContainerImageAnnotation>().Last();
+        return (image.Image, image.Tag);
+    }
+
+    private static IEnumerable<ContainerMountAnnotation> Mounts(IResource resource) => resource.Annotations.OfType<ContainerMountAnnotation>();
+}
