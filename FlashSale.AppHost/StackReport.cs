@@ -63,6 +63,7 @@ public sealed partial class StackReport(
             }
         }
 
+        lines.Add($"  admin API key     {await api.AdminKey.Resource.GetValueAsync(cancellationToken)}  (header X-Api-Key on POST /admin/sales)");
         lines.AddRange(notes.Lines.Select(note => $"  {note}"));
         LogReady(logger, string.Join(Environment.NewLine, lines));
     }

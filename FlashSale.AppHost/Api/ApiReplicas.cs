@@ -3,7 +3,10 @@ using Microsoft.Extensions.Configuration;
 
 namespace FlashSale.AppHost.Api;
 
-public sealed record ApiReplicas(IReadOnlyList<IResourceBuilder<ExecutableResource>> Replicas, IResourceBuilder<ExecutableResource> Gateway)
+public sealed record ApiReplicas(
+    IReadOnlyList<IResourceBuilder<ExecutableResource>> Replicas,
+    IResourceBuilder<ExecutableResource> Gateway,
+    IResourceBuilder<ParameterResource> AdminKey)
 {
     public const string GatewayName = "api";
 
@@ -17,6 +20,7 @@ public static class ApiReplicasExtensions
 {
     public static ApiReplicas AddApiReplicas(this IDistributedApplicationBuilder builder, StorageResources storage, StackSettings stack)
     {
+        // A fresh admin key each run unless Parameters:admin-api-key gives one; the ready report prints it.
         var adminKey = builder.AddParameter("admin-api-key", new GenerateParameterDefault { MinLength = 24, Special = false }, secret: true);
         var forwarded = builder.Configuration.GetSection("FlashSale").AsEnumerable(makePathsRelative: true)
             .Where(setting => setting.Value is not null && setting.Key != "ReplicaName")
@@ -52,6 +56,6 @@ public static class ApiReplicasExtensions
             gateway.WithReference(replica.GetEndpoint("http")).WaitFor(replica);
         }
 
-        return new ApiReplicas(replicas, gateway);
+        return new ApiReplicas(replicas, gateway, adminKey);
     }
 }
