@@ -10,16 +10,24 @@ source scripts/prerequisites.sh
 
 settings=()
 substrate="${Stack__Substrate:-auto}"
+data="${Stack__DataDirectory:-$PWD/.flashsale}"
 while [ $# -gt 0 ]; do
   case "$1" in
     --replicas) settings+=("--Stack:Replicas=$2"); shift 2 ;;
     --port) settings+=("--Stack:Port=$2"); shift 2 ;;
-    --data) settings+=("--Stack:DataDirectory=$2"); shift 2 ;;
+    --data) data="$2"; settings+=("--Stack:DataDirectory=$2"); shift 2 ;;
     --clean) settings+=("--Stack:Clean=true"); shift ;;
     --substrate) substrate="$2"; settings+=("--Stack:Substrate=$2"); shift 2 ;;
     *) settings+=("$1"); shift ;;
   esac
 done
+
+# The AppHost refuses a data folder another one holds; checked here too, before the build can touch the
+# binaries the running stack executes.
+if [ -f "$data/flashsale.lock" ] && ! flock -n "$data/flashsale.lock" true; then
+  echo "FlashSale is already running on $data ($(cat "$data/flashsale.owner" 2>/dev/null)); nothing was changed." >&2
+  exit 2
+fi
 
 [ "$substrate" = "containers" ] || install_prerequisites
 dotnet build FlashSale.AppHost -c Release -v quiet -nologo

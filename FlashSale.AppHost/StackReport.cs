@@ -17,6 +17,8 @@ public sealed partial class StackReport(
     IHostApplicationLifetime lifetime,
     ILogger<StackReport> logger) : BackgroundService
 {
+    private const string Failed = "Failed";
+
     private static readonly string[] Ended = [KnownResourceStates.Exited, KnownResourceStates.Finished, KnownResourceStates.FailedToStart];
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
@@ -80,7 +82,12 @@ public sealed partial class StackReport(
             }
             else if (state is not null && Ended.Contains(state) && running.Remove(update.Resource.Name) && !lifetime.ApplicationStopping.IsCancellationRequested)
             {
+                // The orchestrator calls a killed process "Finished"; the dashboard should say it failed.
                 LogDied(logger, update.Resource.Name, state, update.Snapshot.ExitCode);
+                await notifications.PublishUpdateAsync(update.Resource, snapshot => snapshot with
+                {
+                    State = new ResourceStateSnapshot(Failed, KnownResourceStateStyles.Error),
+                });
             }
         }
     }
