@@ -75,7 +75,8 @@ public static class Extensions
                 .AddSource(FlashSaleTelemetryPrefix)
                 .AddAspNetCoreInstrumentation(aspnet =>
                     aspnet.Filter = context => !IsInfrastructurePath(context.Request.Path))
-                .AddHttpClientInstrumentation());
+                .AddHttpClientInstrumentation(http =>
+                    http.FilterHttpRequestMessage = request => request.RequestUri is not { } uri || !IsInfrastructurePath(uri.AbsolutePath)));
 
         var useOtlpExporter = !string.IsNullOrWhiteSpace(builder.Configuration["OTEL_EXPORTER_OTLP_ENDPOINT"]);
         if (useOtlpExporter)

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Text.Json;
 using System.Text.RegularExpressions;
 using FlashSale.Api.Checkout;
@@ -118,6 +119,13 @@ public static partial class FlashSaleExtensions
             {
                 // Names the pool in Npgsql's metrics (instead of the connection string) and lets DatabaseMetrics find it.
                 dataSource.Name = DatabaseMetrics.PoolName;
+
+                // A command outside any request or batch (the stock gauges' refresh, health probes) is not traced:
+                // each would be a trace of its own every few seconds, burying the requests in the dashboard.
+                dataSource.ConfigureTracing(tracing => tracing
+                    .ConfigureCommandFilter(_ => Activity.Current is not null)
+                    .ConfigureBatchFilter(_ => Activity.Current is not null)
+                    .ConfigureCopyOperationFilter(_ => Activity.Current is not null));
 
                 // No request may wait forever on a sick database: bound connecting and every command.
                 var connection = dataSource.ConnectionStringBuilder;

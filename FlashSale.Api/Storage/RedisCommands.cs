@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Net;
 using FlashSale.Api.Telemetry;
 using StackExchange.Redis;
 
@@ -9,6 +10,15 @@ namespace FlashSale.Api.Storage;
 // callers can fall back to PostgreSQL instead of waiting on a dead server.
 public sealed class RedisCommands(IConnectionMultiplexer redis, RedisMetrics metrics)
 {
+    // The server named in spans (server.address, server.port), so trace viewers such as the Aspire dashboard can
+    // tell which resource a call went to.
+    private readonly (string Address, int Port)? _server = redis.GetEndPoints().FirstOrDefault() switch
+    {
+        DnsEndPoint dns => (dns.Host, dns.Port),
+        IPEndPoint ip => (ip.Address.ToString(), ip.Port),
+        _ => null,
+    };
+
     public bool IsConnected => redis.IsConnected;
 
     public static bool IsFailure(Exception exception) =>
@@ -20,6 +30,11 @@ public sealed class RedisCommands(IConnectionMultiplexer redis, RedisMetrics met
         using var activity = ActivitySources.Redis.StartActivity($"redis {command}", ActivityKind.Client);
         activity?.SetTag("db.system.name", "redis");
         activity?.SetTag("db.operation.name", command);
+        if (activity is not null && _server is var (address, port))
+        {
+            activity.SetTag("server.address", address);
+            activity.SetTag("server.port", port);
+        }
 
         var started = Stopwatch.GetTimestamp();
         var failed = false;

@@ -1,6 +1,8 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using FlashSale.Tests.Infrastructure;
+using Microsoft.Extensions.DependencyInjection;
+using Npgsql;
 using FlashSale.Tests.Scenarios;
 using OpenTelemetry;
 using OpenTelemetry.Trace;
@@ -21,6 +23,9 @@ public sealed class TracingTests(Servers servers)
         var checkout = await ServerSpanAsync(spans, "/checkout");
         var checkoutTrace = spans.Where(s => s.TraceId == checkout.TraceId).ToList();
         Assert.Contains(checkoutTrace, s => s.Source.Name == "FlashSale.Redis" && s.DisplayName == "redis checkout_hold" && DescendsFrom(s, checkout, checkoutTrace));
+        var redisEndpoint = stack.Settings.Redis.Split(',')[0];
+        Assert.All(checkoutTrace.Where(s => s.Source.Name == "FlashSale.Redis"), s =>
+            Assert.Equal(redisEndpoint, $"{s.GetTagItem("server.address")}:{s.GetTagItem("server.port")}"));
         Assert.Contains(checkoutTrace, s => s.Source.Name == "Npgsql" && DescendsFrom(s, checkout, checkoutTrace));
         var attemptsWrite = BatchLinkedTo(spans, "checkout_attempts write", checkout);
         Assert.Contains(spans, s => s.Source.Name == "Npgsql" && s.ParentSpanId == attemptsWrite.SpanId);
@@ -57,6 +62,39 @@ public sealed class TracingTests(Servers servers)
         Assert.NotEmpty(redis);
         Assert.All(redis, s => Assert.Equal("FlashSale.Redis", s.Source.Name));
         Assert.False(redisInstrumentation.HasListeners(), $"Something traces {RedisInstrumentationSource}: each Redis command would be traced twice.");
+    }
+
+    // Background commands (gauge refreshes, health probes) would each be a root trace every few seconds.
+    [Fact]
+    public async Task OnlyCommandsInsideARequestOrBatchAreTraced()
+    {
+        var spans = new ConcurrentQueue<Activity>();
+        await using var stack = await StartTracedAsync(spans);
+        var database = stack.Host.Services.GetRequiredService<NpgsqlDataSource>();
+        using var parent = new ActivitySource("FlashSale.Tests.Tracing");
+        using var listener = new ActivityListener
+        {
+            ShouldListenTo = source => source.Name == parent.Name,
+            Sample = (ref ActivityCreationOptions<ActivityContext> _) => ActivitySamplingResult.AllDataAndRecorded,
+        };
+        ActivitySource.AddActivityListener(listener);
+
+        var previous = Activity.Current;
+        Activity.Current = null;
+        await using (var outside = database.CreateCommand("select 'outside any activity'"))
+        {
+            await outside.ExecuteScalarAsync();
+        }
+
+        using (parent.StartActivity("request"))
+        {
+            await using var inside = database.CreateCommand("select 'inside an activity'");
+            await inside.ExecuteScalarAsync();
+        }
+
+        Activity.Current = previous;
+        Assert.Contains(spans, s => s.Source.Name == "Npgsql" && Equals(s.GetTagItem("db.query.text"), "select 'inside an activity'"));
+        Assert.DoesNotContain(spans, s => s.Source.Name == "Npgsql" && Equals(s.GetTagItem("db.query.text"), "select 'outside any activity'"));
     }
 
     private const string RedisInstrumentationSource = "OpenTelemetry.Instrumentation.StackExchangeRedis";
