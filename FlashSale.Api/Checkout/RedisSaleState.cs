@@ -66,16 +66,23 @@ public sealed partial class RedisSaleState(
 
         await using (lease)
         {
+            // Purchases go on meanwhile and are mirrored into Redis between these two steps: the reload must
+            // merge with them, never overwrite them (see rebuild_sale.lua).
             var state = await ReadStateAsync(sale, now, cancellationToken);
-            var loaded = await redis.ScriptAsync(
-                RedisScript.RebuildSale,
-                [keys.Loaded(sale.Id)],
-                [keys.SalePrefix(sale.Id), keys.PurchasePrefix, KeyLifetimeMilliseconds(sale, now), now.ToUnixTimeMilliseconds(), JsonSerializer.Serialize(state)],
-                cancellationToken);
-            LogSaleLoaded(logger, sale.Id, (int)loaded, state.Users.Count, state.Holds.Count);
+            await ApplyStateAsync(sale, state, now, cancellationToken);
         }
 
         return true;
+    }
+
+    internal async Task ApplyStateAsync(Sale sale, SaleState state, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        var loaded = await redis.ScriptAsync(
+            RedisScript.RebuildSale,
+            [keys.Loaded(sale.Id)],
+            [keys.SalePrefix(sale.Id), keys.PurchasePrefix, KeyLifetimeMilliseconds(sale, now), now.ToUnixTimeMilliseconds(), JsonSerializer.Serialize(state)],
+            cancellationToken);
+        LogSaleLoaded(logger, sale.Id, (int)loaded, state.Users.Count, state.Holds.Count);
     }
 
     private async Task<bool> WaitForLoadAsync(Sale sale, CancellationToken cancellationToken)
@@ -92,7 +99,7 @@ public sealed partial class RedisSaleState(
         return false;
     }
 
-    private Task<SaleState> ReadStateAsync(Sale sale, DateTimeOffset now, CancellationToken cancellationToken) =>
+    internal Task<SaleState> ReadStateAsync(Sale sale, DateTimeOffset now, CancellationToken cancellationToken) =>
         database.RunAsync(QueryTypes.Select, Tables.Purchases, async (connection, ct) =>
         {
             await using var batch = new NpgsqlBatch(connection)
@@ -144,21 +151,21 @@ public sealed partial class RedisSaleState(
     private static partial void LogSaleLoaded(ILogger logger, long saleId, int sold, int users, int holds);
 
     // Short member names: this is the JSON read by rebuild_sale.lua.
-    private sealed record SaleState(
+    internal sealed record SaleState(
         [property: JsonPropertyName("purchases")] List<SoldState> Purchases,
         [property: JsonPropertyName("users")] List<UserState> Users,
         [property: JsonPropertyName("holds")] List<HoldState> Holds);
 
-    private sealed record SoldState(
+    internal sealed record SoldState(
         [property: JsonPropertyName("i")] int Index,
         [property: JsonPropertyName("c")] string Code,
         [property: JsonPropertyName("j")] string Receipt);
 
-    private sealed record UserState(
+    internal sealed record UserState(
         [property: JsonPropertyName("u")] string UserId,
         [property: JsonPropertyName("n")] int Purchased);
 
-    private sealed record HoldState(
+    internal sealed record HoldState(
         [property: JsonPropertyName("i")] int Index,
         [property: JsonPropertyName("u")] string UserId,
         [property: JsonPropertyName("c")] string Code,
