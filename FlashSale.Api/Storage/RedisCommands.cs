@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using FlashSale.Api.Problems;
 using FlashSale.Api.Telemetry;
 using StackExchange.Redis;
 
@@ -6,13 +7,13 @@ namespace FlashSale.Api.Storage;
 
 // The one path every FlashSale Redis call takes: a client span, a latency sample and, on failure, an error
 // count, all under the command's (or script's) name. Calls fail fast while the connection is down, so
-// callers can fall back to PostgreSQL instead of waiting on a dead server.
+// callers can fall back to PostgreSQL instead of waiting on a dead server; whatever a dying connection
+// throws leaves here as a Redis failure (RedisCommands.IsFailure).
 public sealed class RedisCommands(IConnectionMultiplexer redis, RedisMetrics metrics)
 {
     public bool IsConnected => redis.IsConnected;
 
-    public static bool IsFailure(Exception exception) =>
-        exception is RedisException or TimeoutException or ObjectDisposedException;
+    public static bool IsFailure(Exception exception) => DependencyFailures.IsRedisFailure(exception);
 
     public async Task<T> RunAsync<T>(string command, Func<IDatabase, Task<T>> call, CancellationToken cancellationToken)
     {
@@ -32,11 +33,17 @@ public sealed class RedisCommands(IConnectionMultiplexer redis, RedisMetrics met
 
             return await call(redis.GetDatabase()).WaitAsync(cancellationToken);
         }
-        catch (Exception exception) when (IsFailure(exception))
+        catch (Exception exception) when (IsFailure(exception) || DependencyFailures.IsConnectionFailure(exception))
         {
             failed = true;
             activity?.SetStatus(ActivityStatusCode.Error, exception.Message);
-            throw;
+            if (IsFailure(exception))
+            {
+                throw;
+            }
+
+            // A dying connection may throw its socket's exception as is: callers see a Redis failure either way.
+            throw new RedisConnectionException(ConnectionFailureType.SocketFailure, $"Redis failed during {command}: {exception.Message}", exception);
         }
         finally
         {
