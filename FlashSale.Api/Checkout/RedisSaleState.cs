@@ -82,7 +82,7 @@ public sealed partial class RedisSaleState(
             [keys.Loaded(sale.Id)],
             [keys.SalePrefix(sale.Id), keys.PurchasePrefix, KeyLifetimeMilliseconds(sale, now), now.ToUnixTimeMilliseconds(), JsonSerializer.Serialize(state)],
             cancellationToken);
-        LogSaleLoaded(logger, sale.Id, (int)loaded, state.Users.Count, state.Holds.Count);
+        LogSaleLoaded(logger, sale.Id, (int)loaded, state.Purchases.Select(p => p.UserId).Distinct().Count(), state.Holds.Count);
     }
 
     private async Task<bool> WaitForLoadAsync(Sale sale, CancellationToken cancellationToken)
@@ -107,7 +107,6 @@ public sealed partial class RedisSaleState(
                 BatchCommands =
                 {
                     new("select id, item_index, user_id, code, purchased_at from purchases where sale_id = $1") { Parameters = { new() { Value = sale.Id } } },
-                    new("select user_id, purchased from user_purchase_counts where sale_id = $1 and purchased > 0") { Parameters = { new() { Value = sale.Id } } },
                     new("""
                         select distinct on (a.item_index) a.item_index, a.user_id, a.code, a.expires_at
                         from checkout_attempts a
@@ -123,14 +122,7 @@ public sealed partial class RedisSaleState(
             {
                 var receipt = new PurchaseReceipt(reader.GetInt64(0), sale.Id, new ItemId(sale.Id, reader.GetInt32(1)).ToString(),
                     reader.GetString(2), reader.GetFieldValue<DateTimeOffset>(4));
-                purchases.Add(new SoldState(reader.GetInt32(1), reader.GetString(3), receipt.ToJson()));
-            }
-
-            await reader.NextResultAsync(ct);
-            List<UserState> users = [];
-            while (await reader.ReadAsync(ct))
-            {
-                users.Add(new UserState(reader.GetString(0), reader.GetInt32(1)));
+                purchases.Add(new SoldState(reader.GetInt32(1), reader.GetString(2), reader.GetString(3), receipt.ToJson()));
             }
 
             await reader.NextResultAsync(ct);
@@ -141,7 +133,7 @@ public sealed partial class RedisSaleState(
                     reader.GetFieldValue<DateTimeOffset>(3).ToUnixTimeMilliseconds()));
             }
 
-            return new SaleState(purchases, users, holds);
+            return new SaleState(purchases, holds);
         }, cancellationToken);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Redis may have missed decisions taken without it; sale {SaleId} will be reloaded")]
@@ -153,17 +145,13 @@ public sealed partial class RedisSaleState(
     // Short member names: this is the JSON read by rebuild_sale.lua.
     internal sealed record SaleState(
         [property: JsonPropertyName("purchases")] List<SoldState> Purchases,
-        [property: JsonPropertyName("users")] List<UserState> Users,
         [property: JsonPropertyName("holds")] List<HoldState> Holds);
 
     internal sealed record SoldState(
         [property: JsonPropertyName("i")] int Index,
+        [property: JsonPropertyName("u")] string UserId,
         [property: JsonPropertyName("c")] string Code,
         [property: JsonPropertyName("j")] string Receipt);
-
-    internal sealed record UserState(
-        [property: JsonPropertyName("u")] string UserId,
-        [property: JsonPropertyName("n")] int Purchased);
 
     internal sealed record HoldState(
         [property: JsonPropertyName("i")] int Index,
