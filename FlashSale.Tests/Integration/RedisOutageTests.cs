@@ -73,6 +73,29 @@ public sealed class RedisOutageTests(Servers servers)
         Assert.Equal(9L, await stack.ScalarAsync<long>("select count(*) from checkout_attempts")); // one row per checkout call above
     }
 
+    // A paused Redis (SIGSTOP) keeps its socket open and never answers. This replica's Redis command timeout is
+    // made a minute, longer than the test's patience, so only the health check's own 800 ms timeout answers in time.
+    [Fact]
+    public async Task HealthAnswersWithinItsTimeoutWhileRedisHangs()
+    {
+        await using var stack = await TestStack.StartAsync(servers, s => s with { Redis = s.Redis + ",asyncTimeout=60000,syncTimeout=60000" });
+        using var client = stack.Host.CreateClient();
+        client.Timeout = Patience / 3;
+        await WaitForHealthAsync(client, HttpStatusCode.OK);
+
+        await using (await servers.PauseRedisAsync())
+        {
+            for (var probe = 0; probe < 3; probe++)
+            {
+                using var reply = await client.GetAsync(new Uri("/health", UriKind.Relative));
+                Assert.Equal(HttpStatusCode.ServiceUnavailable, reply.StatusCode);
+                Assert.Equal(("up", "up", "down"), Statuses(JsonDocument.Parse(await reply.Content.ReadAsStringAsync())));
+            }
+        }
+
+        await WaitForHealthAsync(client, HttpStatusCode.OK);
+    }
+
     // The reload of a sale into an emptied Redis reads PostgreSQL, then writes what it read; purchases are committed
     // and mirrored into Redis in between. Here each step is run by hand in that order, under the reload's lock as a
     // replica reloading the sale would hold it: what the mirror wrote must survive the reload's older snapshot.
