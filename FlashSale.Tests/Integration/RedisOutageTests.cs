@@ -6,6 +6,7 @@ using FlashSale.Api.Storage;
 using FlashSale.Tests.Infrastructure;
 using FlashSale.Tests.Scenarios;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
 using StackExchange.Redis;
 
 namespace FlashSale.Tests.Integration;
@@ -19,10 +20,14 @@ public sealed class RedisOutageTests(Servers servers)
     [Fact]
     public async Task HealthReportsRedisDownWhileItIsStoppedAndUpOnceItIsBack()
     {
-        await using var stack = await TestStack.StartAsync(servers);
+        await using var stack = await TestStack.StartAsync(servers, s => s with
+        {
+            Services = services => services.Configure<HealthCheckPublisherOptions>(o => (o.Delay, o.Period) = (TimeSpan.Zero, TimeSpan.FromSeconds(1))),
+        });
         var client = stack.Host.CreateClient();
 
         var healthy = await WaitForHealthAsync(client, HttpStatusCode.OK);
+        await WaitForGaugeAsync(client, "redis", 1);
         Assert.Equal(("up", "up", "up"), Statuses(healthy));
         Assert.True(healthy.RootElement.GetProperty("memory").GetProperty("total_alloc").GetInt64() > 0);
         Assert.True(healthy.RootElement.GetProperty("goroutines").GetInt32() > 0);
@@ -33,10 +38,13 @@ public sealed class RedisOutageTests(Servers servers)
         Assert.Equal(("up", "up", "down"), Statuses(down));
         var alive = await client.GetAsync(new Uri("/alive", UriKind.Relative));
         Assert.Equal(HttpStatusCode.OK, alive.StatusCode);
+        await WaitForGaugeAsync(client, "redis", 0); // alerts see the outage without anyone calling /health
+        await WaitForGaugeAsync(client, "database", 1);
 
         await servers.StartRedisEmptyAsync();
         var back = await WaitForHealthAsync(client, HttpStatusCode.OK);
         Assert.Equal(("up", "up", "up"), Statuses(back));
+        await WaitForGaugeAsync(client, "redis", 1);
     }
 
     [Fact]
@@ -159,6 +167,24 @@ public sealed class RedisOutageTests(Servers servers)
     {
         var services = health.RootElement.GetProperty("services_status");
         return (services.GetProperty("app").GetString(), services.GetProperty("database").GetString(), services.GetProperty("redis").GetString());
+    }
+
+    // service_health_status{service} as the periodic health publisher last set it.
+    private static async Task WaitForGaugeAsync(HttpClient client, string service, double wanted)
+    {
+        var deadline = DateTime.UtcNow + Patience;
+        while (true)
+        {
+            var metrics = PrometheusText.Parse(await client.GetStringAsync(new Uri("/metrics", UriKind.Relative)));
+            var samples = metrics.SamplesOf("service_health_status").Where(s => s.Labels["service"] == service).ToList();
+            if (samples.Count == 1 && samples[0].Value == wanted)
+            {
+                return;
+            }
+
+            Assert.True(DateTime.UtcNow < deadline, $"service_health_status{{service=\"{service}\"}} is not {wanted}: {string.Join(", ", samples.Select(s => s.Value))}");
+            await Task.Delay(100);
+        }
     }
 
     private static async Task<JsonDocument> WaitForHealthAsync(HttpClient client, HttpStatusCode wanted)
