@@ -23,7 +23,7 @@ public sealed partial class RedisHolds(RedisCommands redis, RedisKeys keys, Redi
             {
                 var result = (RedisResult[])(await redis.ScriptAsync(
                     RedisScript.CheckoutHold,
-                    [keys.Loaded(sale.Id), keys.Sold(sale.Id), keys.Hold(sale.Id, item.Index), keys.UserHolds(sale.Id, userId), keys.UserBought(sale.Id, userId)],
+                    [keys.Loaded(sale.Id), keys.Sold(sale.Id), keys.Hold(sale.Id, item.Index), keys.UserHolds(sale.Id, userId), keys.UserPurchased(sale.Id, userId)],
                     [item.Index, userId, CheckoutCode.New(), now.ToUnixTimeMilliseconds(), (long)hold.TotalMilliseconds,
                         sale.MaxItemsPerUser, RedisSaleState.KeyLifetimeMilliseconds(sale, now)],
                     cancellationToken))!;

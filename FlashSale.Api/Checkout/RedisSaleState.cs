@@ -66,16 +66,23 @@ public sealed partial class RedisSaleState(
 
         await using (lease)
         {
+            // Purchases go on meanwhile and are mirrored into Redis between these two steps: the reload must
+            // merge with them, never overwrite them (see rebuild_sale.lua).
             var state = await ReadStateAsync(sale, now, cancellationToken);
-            var loaded = await redis.ScriptAsync(
-                RedisScript.RebuildSale,
-                [keys.Loaded(sale.Id)],
-                [keys.SalePrefix(sale.Id), keys.PurchasePrefix, KeyLifetimeMilliseconds(sale, now), now.ToUnixTimeMilliseconds(), JsonSerializer.Serialize(state)],
-                cancellationToken);
-            LogSaleLoaded(logger, sale.Id, (int)loaded, state.Users.Count, state.Holds.Count);
+            await ApplyStateAsync(sale, state, now, cancellationToken);
         }
 
         return true;
+    }
+
+    internal async Task ApplyStateAsync(Sale sale, SaleState state, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        var loaded = await redis.ScriptAsync(
+            RedisScript.RebuildSale,
+            [keys.Loaded(sale.Id)],
+            [keys.SalePrefix(sale.Id), keys.PurchasePrefix, KeyLifetimeMilliseconds(sale, now), now.ToUnixTimeMilliseconds(), JsonSerializer.Serialize(state)],
+            cancellationToken);
+        LogSaleLoaded(logger, sale.Id, (int)loaded, state.Purchases.Select(p => p.UserId).Distinct().Count(), state.Holds.Count);
     }
 
     private async Task<bool> WaitForLoadAsync(Sale sale, CancellationToken cancellationToken)
@@ -92,7 +99,7 @@ public sealed partial class RedisSaleState(
         return false;
     }
 
-    private Task<SaleState> ReadStateAsync(Sale sale, DateTimeOffset now, CancellationToken cancellationToken) =>
+    internal Task<SaleState> ReadStateAsync(Sale sale, DateTimeOffset now, CancellationToken cancellationToken) =>
         database.RunAsync(QueryTypes.Select, Tables.Purchases, async (connection, ct) =>
         {
             await using var batch = new NpgsqlBatch(connection)
@@ -100,7 +107,6 @@ public sealed partial class RedisSaleState(
                 BatchCommands =
                 {
                     new("select id, item_index, user_id, code, purchased_at from purchases where sale_id = $1") { Parameters = { new() { Value = sale.Id } } },
-                    new("select user_id, purchased from user_purchase_counts where sale_id = $1 and purchased > 0") { Parameters = { new() { Value = sale.Id } } },
                     new("""
                         select distinct on (a.item_index) a.item_index, a.user_id, a.code, a.expires_at
                         from checkout_attempts a
@@ -116,14 +122,7 @@ public sealed partial class RedisSaleState(
             {
                 var receipt = new PurchaseReceipt(reader.GetInt64(0), sale.Id, new ItemId(sale.Id, reader.GetInt32(1)).ToString(),
                     reader.GetString(2), reader.GetFieldValue<DateTimeOffset>(4));
-                purchases.Add(new SoldState(reader.GetInt32(1), reader.GetString(3), receipt.ToJson()));
-            }
-
-            await reader.NextResultAsync(ct);
-            List<UserState> users = [];
-            while (await reader.ReadAsync(ct))
-            {
-                users.Add(new UserState(reader.GetString(0), reader.GetInt32(1)));
+                purchases.Add(new SoldState(reader.GetInt32(1), reader.GetString(2), reader.GetString(3), receipt.ToJson()));
             }
 
             await reader.NextResultAsync(ct);
@@ -134,7 +133,7 @@ public sealed partial class RedisSaleState(
                     reader.GetFieldValue<DateTimeOffset>(3).ToUnixTimeMilliseconds()));
             }
 
-            return new SaleState(purchases, users, holds);
+            return new SaleState(purchases, holds);
         }, cancellationToken);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Redis may have missed decisions taken without it; sale {SaleId} will be reloaded")]
@@ -144,21 +143,17 @@ public sealed partial class RedisSaleState(
     private static partial void LogSaleLoaded(ILogger logger, long saleId, int sold, int users, int holds);
 
     // Short member names: this is the JSON read by rebuild_sale.lua.
-    private sealed record SaleState(
+    internal sealed record SaleState(
         [property: JsonPropertyName("purchases")] List<SoldState> Purchases,
-        [property: JsonPropertyName("users")] List<UserState> Users,
         [property: JsonPropertyName("holds")] List<HoldState> Holds);
 
-    private sealed record SoldState(
+    internal sealed record SoldState(
         [property: JsonPropertyName("i")] int Index,
+        [property: JsonPropertyName("u")] string UserId,
         [property: JsonPropertyName("c")] string Code,
         [property: JsonPropertyName("j")] string Receipt);
 
-    private sealed record UserState(
-        [property: JsonPropertyName("u")] string UserId,
-        [property: JsonPropertyName("n")] int Purchased);
-
-    private sealed record HoldState(
+    internal sealed record HoldState(
         [property: JsonPropertyName("i")] int Index,
         [property: JsonPropertyName("u")] string UserId,
         [property: JsonPropertyName("c")] string Code,

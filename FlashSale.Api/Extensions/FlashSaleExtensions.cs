@@ -88,9 +88,15 @@ public static partial class FlashSaleExtensions
     public static WebApplication MapFlashSale(this WebApplication app)
     {
         var replicaName = app.Services.GetRequiredService<IOptions<FlashSaleOptions>>().Value.ReplicaName;
+        // Set as the answer starts, not as the request arrives: the exception handler clears the headers of a
+        // failed request before it writes its 500, and that answer must name its replica too.
         app.Use((context, next) =>
         {
-            context.Response.Headers[ReplicaHeader] = replicaName;
+            context.Response.OnStarting(() =>
+            {
+                context.Response.Headers[ReplicaHeader] = replicaName;
+                return Task.CompletedTask;
+            });
             return next(context);
         });
         app.UseExceptionHandler();

@@ -1,6 +1,4 @@
 using Microsoft.AspNetCore.Diagnostics;
-using Npgsql;
-using StackExchange.Redis;
 
 namespace FlashSale.Api.Problems;
 
@@ -8,9 +6,7 @@ namespace FlashSale.Api.Problems;
 public sealed partial class DependencyFailureHandler(IProblemDetailsService problemDetails, ILogger<DependencyFailureHandler> logger)
     : IExceptionHandler
 {
-    public static bool IsDependencyFailure(Exception exception) =>
-        exception is NpgsqlException or RedisException or TimeoutException
-        || exception.InnerException is { } inner && IsDependencyFailure(inner);
+    public static bool IsDependencyFailure(Exception exception) => DependencyFailures.IsDependencyFailure(exception);
 
     public async ValueTask<bool> TryHandleAsync(HttpContext httpContext, Exception exception, CancellationToken cancellationToken)
     {

@@ -1,3 +1,4 @@
+using System.Diagnostics.CodeAnalysis;
 using System.Security.Cryptography;
 using System.Text;
 using FlashSale.Api.Configuration;
@@ -43,8 +44,16 @@ public static class AdminApi
             return Problem.InvalidRequest("total_items", $"total_items must be from 1 to {FlashSaleOptionsValidator.MaxItemsPerSale}");
         }
 
-        var startsAt = request.StartsAt ?? now;
-        var endsAt = request.EndsAt ?? startsAt + options.Value.SaleDuration;
+        // Any offset is accepted and the time converted to UTC (PostgreSQL's timestamptz takes UTC only); times
+        // outside FirstTime..LastTime are refused before anything can overflow.
+        if (!TryTime(request.StartsAt, "starts_at", out var requestedStart, out var problem)
+            || !TryTime(request.EndsAt, "ends_at", out var requestedEnd, out problem))
+        {
+            return problem;
+        }
+
+        var startsAt = requestedStart ?? now;
+        var endsAt = requestedEnd ?? startsAt + options.Value.SaleDuration;
         if (endsAt <= startsAt)
         {
             return Problem.InvalidRequest("ends_at", "ends_at must be after starts_at");
@@ -68,6 +77,18 @@ public static class AdminApi
 
         currentSale.Forget();
         return TypedResults.Created($"/sales/{sale.Id}", SaleResponse.From(sale, 0, 0));
+    }
+
+    public static readonly DateTimeOffset FirstTime = new(2000, 1, 1, 0, 0, 0, TimeSpan.Zero);
+    public static readonly DateTimeOffset LastTime = new(9000, 1, 1, 0, 0, 0, TimeSpan.Zero);
+
+    private static bool TryTime(DateTimeOffset? value, string name, out DateTimeOffset? utc, [NotNullWhen(false)] out ProblemHttpResult? problem)
+    {
+        utc = value?.ToUniversalTime();
+        problem = utc is { } time && (time < FirstTime || time >= LastTime)
+            ? Problem.InvalidRequest(name, $"{name} must be from {FirstTime:yyyy-MM-dd} to {LastTime:yyyy-MM-dd} (UTC)")
+            : null;
+        return problem is null;
     }
 
     private static async ValueTask<object?> RequireApiKey(EndpointFilterInvocationContext context, EndpointFilterDelegate next)

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Net;
+using FlashSale.Api.Problems;
 using FlashSale.Api.Telemetry;
 using StackExchange.Redis;
 
@@ -7,7 +8,8 @@ namespace FlashSale.Api.Storage;
 
 // The one path every FlashSale Redis call takes: a client span, a latency sample and, on failure, an error
 // count, all under the command's (or script's) name. Calls fail fast while the connection is down, so
-// callers can fall back to PostgreSQL instead of waiting on a dead server.
+// callers can fall back to PostgreSQL instead of waiting on a dead server; whatever a dying connection
+// throws leaves here as a Redis failure (RedisCommands.IsFailure).
 public sealed class RedisCommands(IConnectionMultiplexer redis, RedisMetrics metrics)
 {
     // The server named in spans (server.address, server.port), so trace viewers such as the Aspire dashboard can
@@ -21,8 +23,7 @@ public sealed class RedisCommands(IConnectionMultiplexer redis, RedisMetrics met
 
     public bool IsConnected => redis.IsConnected;
 
-    public static bool IsFailure(Exception exception) =>
-        exception is RedisException or TimeoutException or ObjectDisposedException;
+    public static bool IsFailure(Exception exception) => DependencyFailures.IsRedisFailure(exception);
 
     public async Task<T> RunAsync<T>(string command, Func<IDatabase, Task<T>> call, CancellationToken cancellationToken)
     {
@@ -47,11 +48,17 @@ public sealed class RedisCommands(IConnectionMultiplexer redis, RedisMetrics met
 
             return await call(redis.GetDatabase()).WaitAsync(cancellationToken);
         }
-        catch (Exception exception) when (IsFailure(exception))
+        catch (Exception exception) when (IsFailure(exception) || DependencyFailures.IsConnectionFailure(exception))
         {
             failed = true;
             activity?.SetStatus(ActivityStatusCode.Error, exception.Message);
-            throw;
+            if (IsFailure(exception))
+            {
+                throw;
+            }
+
+            // A dying connection may throw its socket's exception as is: callers see a Redis failure either way.
+            throw new RedisConnectionException(ConnectionFailureType.SocketFailure, $"Redis failed during {command}: {exception.Message}", exception);
         }
         finally
         {

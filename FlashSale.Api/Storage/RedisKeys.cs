@@ -22,7 +22,9 @@ public sealed class RedisKeys(IOptions<FlashSaleOptions> options)
 
     public RedisKey UserHolds(long saleId, string userId) => SalePrefix(saleId) + "user:" + userId + ":holds";
 
-    public RedisKey UserBought(long saleId, string userId) => SalePrefix(saleId) + "user:" + userId + ":bought";
+    // A set of the item indexes the user bought (it was a counter named ":bought" before; the new name keeps
+    // a Redis left by an older version from answering WRONGTYPE).
+    public RedisKey UserPurchased(long saleId, string userId) => SalePrefix(saleId) + "user:" + userId + ":purchased";
 
     public RedisKey Purchase(string code) => PurchasePrefix + code;
 

@@ -72,6 +72,14 @@ public sealed class AppHostTests(AspireStack stack) : IClassFixture<AspireStack>
             empty = [.. await DashboardQueries.EmptyAsync(prometheus, empty)];
             return empty.Count == 0 ? null : "Dashboard queries without data:\n" + string.Join('\n', empty);
         });
+
+        // A query with a fallback ("or vector(0)") returns data whatever its metric: each metric name must exist.
+        List<string> unknown = [.. queries.SelectMany(DashboardQueries.MetricNames).Distinct()];
+        await Eventually(async () =>
+        {
+            unknown = await DashboardQueries.UnknownMetricsAsync(prometheus, unknown);
+            return unknown.Count == 0 ? null : "Metrics the dashboard reads that Prometheus has no series of:\n" + string.Join('\n', unknown);
+        });
     }
 
     [Fact]

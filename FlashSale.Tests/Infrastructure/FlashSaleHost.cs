@@ -9,6 +9,7 @@ namespace FlashSale.Tests.Infrastructure;
 public sealed class FlashSaleHost(HostSettings settings) : WebApplicationFactory<Program>
 {
     public const string AdminKey = "test-admin-key-0123456789";
+    public const string ReplicaHeader = "X-FlashSale-Replica";
 
     public HostSettings Settings { get; } = settings;
 

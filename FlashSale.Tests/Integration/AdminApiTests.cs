@@ -2,6 +2,9 @@ using System.Net;
 using System.Net.Http.Json;
 using FlashSale.Tests.Infrastructure;
 using FlashSale.Tests.Scenarios;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace FlashSale.Tests.Integration;
 
@@ -73,6 +76,73 @@ public sealed class AdminApiTests(Servers servers)
         var problem = await reply.Content.ReadFromJsonAsync<ProblemDto>(FlashSaleClient.Json);
         Assert.Equal(("invalid_request", parameter), (problem!.Code, problem.Parameter));
         Assert.Equal(0L, await stack.ScalarAsync<long>("select count(*) from sales"));
+    }
+
+    // PostgreSQL's timestamptz takes UTC only: an offset is converted, the instant kept.
+    [Fact]
+    public async Task StartsAtWithAnOffsetIsTheSameInstantInUtc()
+    {
+        await using var stack = await TestStack.StartAsync(servers);
+
+        var reply = await SendAsync(stack, """{"total_items":5,"starts_at":"2035-01-01T00:00:00+02:00","ends_at":"2035-01-01T01:00:00-05:00"}""");
+
+        Assert.Equal(HttpStatusCode.Created, reply.StatusCode);
+        Assert.True(reply.Headers.Contains(FlashSaleHost.ReplicaHeader));
+        var sale = (await reply.Content.ReadFromJsonAsync<SaleDto>(FlashSaleClient.Json))!;
+        Assert.Equal(new DateTimeOffset(2034, 12, 31, 22, 0, 0, TimeSpan.Zero), sale.StartsAt);
+        Assert.Equal(new DateTimeOffset(2035, 1, 1, 6, 0, 0, TimeSpan.Zero), sale.EndsAt);
+        Assert.Equal(TimeSpan.Zero, sale.StartsAt.Offset);
+        Assert.Equal(1L, await stack.ScalarAsync<long>("select count(*) from sales where starts_at = '2034-12-31T22:00:00Z'"));
+    }
+
+    [Theory]
+    [InlineData("""{"total_items":5,"starts_at":"9999-12-31T23:59:59Z"}""", "starts_at")]
+    [InlineData("""{"total_items":5,"starts_at":"9999-12-31T23:59:59+14:00"}""", "starts_at")]
+    [InlineData("""{"total_items":5,"starts_at":"9999-12-25T00:00:00Z","ends_at":"9999-12-31T23:59:59.9999999Z"}""", "starts_at")]
+    [InlineData("""{"total_items":5,"ends_at":"9999-12-31T23:59:59.9999999Z"}""", "ends_at")]
+    [InlineData("""{"total_items":5,"starts_at":"0001-01-01T00:00:00Z","ends_at":"0001-01-01T01:00:00Z"}""", "starts_at")]
+    public async Task TimesAtTheEdgesOfTimeAreRefusedNamingTheParameter(string body, string parameter)
+    {
+        await using var stack = await TestStack.StartAsync(servers);
+
+        var reply = await SendAsync(stack, body);
+
+        Assert.Equal(HttpStatusCode.BadRequest, reply.StatusCode);
+        Assert.Equal("application/problem+json", reply.Content.Headers.ContentType?.MediaType);
+        var problem = await reply.Content.ReadFromJsonAsync<ProblemDto>(FlashSaleClient.Json);
+        Assert.Equal(("invalid_request", parameter), (problem!.Code, problem.Parameter));
+        Assert.True(reply.Headers.Contains(FlashSaleHost.ReplicaHeader));
+        Assert.Equal(0L, await stack.ScalarAsync<long>("select count(*) from sales"));
+    }
+
+    // The exception handler clears the headers of a request that failed: its 500 must still name the replica.
+    [Fact]
+    public async Task AnUnexpectedFailureIsAProblemThatNamesItsReplica()
+    {
+        await using var stack = await TestStack.StartAsync(servers, s => s with
+        {
+            Services = services => services.AddSingleton<IStartupFilter>(new FailingRoute("/test/fail")),
+        });
+
+        var reply = await stack.Host.CreateClient().GetAsync(new Uri("/test/fail", UriKind.Relative));
+
+        Assert.Equal(HttpStatusCode.InternalServerError, reply.StatusCode);
+        Assert.Equal("application/problem+json", reply.Content.Headers.ContentType?.MediaType);
+        Assert.Equal("internal_error", (await reply.Content.ReadFromJsonAsync<ProblemDto>(FlashSaleClient.Json))!.Code);
+        Assert.NotEmpty(reply.Headers.GetValues(FlashSaleHost.ReplicaHeader).Single());
+    }
+
+    private static Task<HttpResponseMessage> SendAsync(TestStack stack, string body) =>
+        stack.Host.CreateAdminClient().PostAsync(new Uri("/admin/sales", UriKind.Relative), new StringContent(body, System.Text.Encoding.UTF8, "application/json"));
+
+    // A route that throws what no handler expects, behind the app's whole pipeline.
+    private sealed class FailingRoute(string path) : IStartupFilter
+    {
+        public Action<IApplicationBuilder> Configure(Action<IApplicationBuilder> next) => app =>
+        {
+            next(app);
+            app.Map(path, failing => failing.Run(_ => throw new InvalidOperationException("a bug")));
+        };
     }
 
     [Theory]

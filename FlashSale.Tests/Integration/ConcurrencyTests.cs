@@ -70,4 +70,66 @@ public sealed class ConcurrencyTests(Servers servers)
         Assert.Contains("item_sold", refusals);
         Assert.DoesNotContain("dependency_unavailable", refusals);
     }
+
+    // Redis's guard alone: checkouts are decided by the Lua script, PostgreSQL only stores the attempts. One shopper
+    // asks for many items at once through two replicas, many shoppers ask for one item at once: the limit and the
+    // single holder hold.
+    [Fact]
+    public async Task RedisAloneKeepsRacingCheckoutsWithinTheLimitAndOneHolderPerItem()
+    {
+        await using var stack = await TestStack.StartAsync(servers, s => s.With("FlashSale:MaxItemsPerUser", "3"), replicas: 2);
+        var sale = await stack.OpenSaleAsync(60);
+
+        var greedy = await Task.WhenAll(Enumerable.Range(0, 30).Select(i => stack.Client(i % 2).CheckoutAsync("greedy", FlashSaleClient.ItemId(sale.Id, i))));
+        var rivals = await Task.WhenAll(Enumerable.Range(0, 30).Select(i => stack.Client(i % 2).CheckoutAsync($"rival{i}", FlashSaleClient.ItemId(sale.Id, 59))));
+
+        Assert.Equal(3, greedy.Count(reply => reply.Status == HttpStatusCode.OK));
+        Assert.All(greedy.Where(reply => reply.Status != HttpStatusCode.OK), reply => reply.Refused(HttpStatusCode.Conflict, "user_limit_reached"));
+        Assert.Single(rivals, reply => reply.Status == HttpStatusCode.OK);
+        Assert.All(rivals.Where(reply => reply.Status != HttpStatusCode.OK), reply => reply.Refused(HttpStatusCode.Conflict, "item_reserved"));
+        Assert.Equal(4L, await stack.ScalarAsync<long>("select count(*) from checkout_attempts where outcome = 'ok'"));
+
+        // Redis decided every one of them: none fell back to PostgreSQL's guard.
+        foreach (var host in stack.Hosts)
+        {
+            var metrics = PrometheusText.Parse(await host.CreateClient().GetStringAsync(new Uri("/metrics", UriKind.Relative)));
+            Assert.Equal(0, metrics.Sum("redis_command_errors_total"));
+            Assert.Equal(0, metrics.Sum("db_query_duration_seconds_count", ("query_type", "function"), ("table", "checkout_attempts")));
+        }
+    }
+
+    // PostgreSQL's guard alone: the granted checkouts are written straight into PostgreSQL, so Redis never decided
+    // them (as if its guard were absent): one shopper holds codes for more items than the limit, and several shoppers
+    // hold codes for the same item. Their purchases race through two replicas; purchase_batch decides alone.
+    [Fact]
+    public async Task PostgresAloneKeepsRacingPurchasesWithinTheLimitAndSellsEachItemOnce()
+    {
+        await using var stack = await TestStack.StartAsync(servers, s => s.With("FlashSale:MaxItemsPerUser", "3"), replicas: 2);
+        var sale = await stack.OpenSaleAsync(60);
+        var greedyCodes = await Task.WhenAll(Enumerable.Range(0, 20).Select(i => GrantInPostgresAsync(stack, sale.Id, i, "greedy")));
+        var rivalCodes = await Task.WhenAll(Enumerable.Range(0, 20).Select(i => GrantInPostgresAsync(stack, sale.Id, 59, $"rival{i}")));
+
+        var purchases = await Task.WhenAll(greedyCodes.Concat(rivalCodes).Select((code, i) => stack.Client(i % 2).PurchaseAsync(code)));
+        var greedy = purchases[..20];
+        var rivals = purchases[20..];
+
+        Assert.Equal(3, greedy.Count(reply => reply.Status == HttpStatusCode.OK));
+        Assert.All(greedy.Where(reply => reply.Status != HttpStatusCode.OK), reply => reply.Refused(HttpStatusCode.Conflict, "user_limit_reached"));
+        Assert.Single(rivals, reply => reply.Status == HttpStatusCode.OK);
+        Assert.All(rivals.Where(reply => reply.Status != HttpStatusCode.OK), reply => reply.Refused(HttpStatusCode.Conflict, "item_sold"));
+        Assert.Equal(3L, await stack.ScalarAsync<long>("select count(*) from purchases where user_id = 'greedy'"));
+        Assert.Equal(3, await stack.ScalarAsync<int>("select purchased from user_purchase_counts where user_id = 'greedy'"));
+    }
+
+    private static async Task<string> GrantInPostgresAsync(TestStack stack, long saleId, int index, string userId)
+    {
+        var code = Guid.NewGuid().ToString("N");
+        await stack.ExecuteAsync(
+            """
+            insert into checkout_attempts (attempted_at, user_id, item_id, sale_id, item_index, outcome, code, expires_at)
+            values (now(), $1, $2, $3, $4, 'ok', $5, now() + interval '5 minutes')
+            """,
+            userId, FlashSaleClient.ItemId(saleId, index), saleId, index, code);
+        return code;
+    }
 }

@@ -45,9 +45,14 @@ public sealed class MetricsTests(Servers servers)
         var hold = (await stack.Api.CheckoutAsync("alice", FlashSaleClient.ItemId(sale.Id, 0))).Ok();
         (await stack.Api.PurchaseAsync(hold.Code)).Ok();
         await stack.Host.CreateClient().GetAsync(new Uri("/health", UriKind.Relative));
-        await Task.Delay(TimeSpan.FromSeconds(2.5)); // the stock gauges are refreshed from PostgreSQL every 2 s
 
+        // The stock gauges are refreshed from PostgreSQL every 2 s: wait until they show the purchase.
         var metrics = await ScrapeAsync(stack);
+        for (var deadline = DateTime.UtcNow.AddSeconds(30); metrics.Sum("sale_items_sold") != 1 && DateTime.UtcNow < deadline;)
+        {
+            await Task.Delay(100);
+            metrics = await ScrapeAsync(stack);
+        }
 
         foreach (var family in Families)
         {

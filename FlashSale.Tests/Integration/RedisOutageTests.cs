@@ -1,7 +1,13 @@
 using System.Net;
 using System.Text.Json;
+using FlashSale.Api.Checkout;
+using FlashSale.Api.Sales;
+using FlashSale.Api.Storage;
 using FlashSale.Tests.Infrastructure;
 using FlashSale.Tests.Scenarios;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
+using StackExchange.Redis;
 
 namespace FlashSale.Tests.Integration;
 
@@ -14,10 +20,14 @@ public sealed class RedisOutageTests(Servers servers)
     [Fact]
     public async Task HealthReportsRedisDownWhileItIsStoppedAndUpOnceItIsBack()
     {
-        await using var stack = await TestStack.StartAsync(servers);
+        await using var stack = await TestStack.StartAsync(servers, s => s with
+        {
+            Services = services => services.Configure<HealthCheckPublisherOptions>(o => (o.Delay, o.Period) = (TimeSpan.Zero, TimeSpan.FromSeconds(1))),
+        });
         var client = stack.Host.CreateClient();
 
         var healthy = await WaitForHealthAsync(client, HttpStatusCode.OK);
+        await WaitForGaugeAsync(client, "redis", 1);
         Assert.Equal(("up", "up", "up"), Statuses(healthy));
         Assert.True(healthy.RootElement.GetProperty("memory").GetProperty("total_alloc").GetInt64() > 0);
         Assert.True(healthy.RootElement.GetProperty("goroutines").GetInt32() > 0);
@@ -28,10 +38,13 @@ public sealed class RedisOutageTests(Servers servers)
         Assert.Equal(("up", "up", "down"), Statuses(down));
         var alive = await client.GetAsync(new Uri("/alive", UriKind.Relative));
         Assert.Equal(HttpStatusCode.OK, alive.StatusCode);
+        await WaitForGaugeAsync(client, "redis", 0); // alerts see the outage without anyone calling /health
+        await WaitForGaugeAsync(client, "database", 1);
 
         await servers.StartRedisEmptyAsync();
         var back = await WaitForHealthAsync(client, HttpStatusCode.OK);
         Assert.Equal(("up", "up", "up"), Statuses(back));
+        await WaitForGaugeAsync(client, "redis", 1);
     }
 
     [Fact]
@@ -68,10 +81,110 @@ public sealed class RedisOutageTests(Servers servers)
         Assert.Equal(9L, await stack.ScalarAsync<long>("select count(*) from checkout_attempts")); // one row per checkout call above
     }
 
+    // A paused Redis (SIGSTOP) keeps its socket open and never answers. This replica's Redis command timeout is
+    // made a minute, longer than the test's patience, so only the health check's own 800 ms timeout answers in time.
+    [Fact]
+    public async Task HealthAnswersWithinItsTimeoutWhileRedisHangs()
+    {
+        await using var stack = await TestStack.StartAsync(servers, s => s with { Redis = s.Redis + ",asyncTimeout=60000,syncTimeout=60000" });
+        using var client = stack.Host.CreateClient();
+        client.Timeout = Patience / 3;
+        await WaitForHealthAsync(client, HttpStatusCode.OK);
+
+        await using (await servers.PauseRedisAsync())
+        {
+            for (var probe = 0; probe < 3; probe++)
+            {
+                using var reply = await client.GetAsync(new Uri("/health", UriKind.Relative));
+                Assert.Equal(HttpStatusCode.ServiceUnavailable, reply.StatusCode);
+                Assert.Equal(("up", "up", "down"), Statuses(JsonDocument.Parse(await reply.Content.ReadAsStringAsync())));
+            }
+        }
+
+        await WaitForHealthAsync(client, HttpStatusCode.OK);
+    }
+
+    // The reload of a sale into an emptied Redis reads PostgreSQL, then writes what it read; purchases are committed
+    // and mirrored into Redis in between. Here each step is run by hand in that order, under the reload's lock as a
+    // replica reloading the sale would hold it: what the mirror wrote must survive the reload's older snapshot.
+    [Fact]
+    public async Task PurchasesMirroredWhileASaleIsReloadedAreNeitherLostNorHeldAgain()
+    {
+        await using var stack = await TestStack.StartAsync(servers, s => s.With("FlashSale:MaxItemsPerUser", "3"));
+        var sale = await stack.OpenSaleAsync(10);
+        string Item(int index) => FlashSaleClient.ItemId(sale.Id, index);
+        foreach (var (user, index) in new[] { ("alice", 0), ("alice", 1), ("bob", 3) })
+        {
+            (await stack.Api.PurchaseAsync((await stack.Api.CheckoutAsync(user, Item(index))).Ok().Code)).Ok();
+        }
+
+        var bobsHold = (await stack.Api.CheckoutAsync("bob", Item(4))).Ok();
+        var services = stack.Host.Services;
+        var running = (await services.GetRequiredService<CurrentSale>().GetAsync(DateTimeOffset.UtcNow, default))!;
+        var state = services.GetRequiredService<RedisSaleState>();
+        await ForgetSaleAsync(services, sale.Id);
+
+        var (outcome, reload) = await services.GetRequiredService<RedisLock>().TryAcquireAsync(
+            RedisLock.RedisRebuild, sale.Id.ToString(System.Globalization.CultureInfo.InvariantCulture), TimeSpan.FromSeconds(30), default);
+        Assert.Equal(LockOutcome.Acquired, outcome);
+        await using (reload)
+        {
+            var snapshot = await state.ReadStateAsync(running, DateTimeOffset.UtcNow, default);
+
+            // While the reload runs, alice's checkout is decided by PostgreSQL; then she and bob buy what they hold.
+            var alicesHold = (await stack.Api.CheckoutAsync("alice", Item(2))).Ok();
+            (await stack.Api.PurchaseAsync(alicesHold.Code)).Ok();
+            (await stack.Api.PurchaseAsync(bobsHold.Code)).Ok();
+
+            await state.ApplyStateAsync(running, snapshot, DateTimeOffset.UtcNow, default);
+        }
+
+        // alice bought 3 of 3: no more. bob bought 2 of 3 and holds nothing: one more.
+        (await stack.Api.CheckoutAsync("alice", Item(5))).Refused(HttpStatusCode.Conflict, "user_limit_reached");
+        (await stack.Api.CheckoutAsync("bob", Item(6))).Ok();
+        (await stack.Api.CheckoutAsync("bob", Item(7))).Refused(HttpStatusCode.Conflict, "user_limit_reached");
+        (await stack.Api.CheckoutAsync("carol", Item(4))).Refused(HttpStatusCode.Conflict, "item_sold");
+        Assert.Equal(5L, await stack.ScalarAsync<long>("select count(*) from purchases"));
+    }
+
+    // What Redis restarted empty looks like to one sale: none of its keys.
+    private static async Task ForgetSaleAsync(IServiceProvider services, long saleId)
+    {
+        var redis = services.GetRequiredService<IConnectionMultiplexer>();
+        var prefix = services.GetRequiredService<RedisKeys>().SalePrefix(saleId);
+        var server = redis.GetServer(redis.GetEndPoints()[0]);
+        var keys = new List<RedisKey>();
+        await foreach (var key in server.KeysAsync(pattern: prefix + "*"))
+        {
+            keys.Add(key);
+        }
+
+        Assert.NotEmpty(keys);
+        await redis.GetDatabase().KeyDeleteAsync([.. keys]);
+    }
+
     private static (string?, string?, string?) Statuses(JsonDocument health)
     {
         var services = health.RootElement.GetProperty("services_status");
         return (services.GetProperty("app").GetString(), services.GetProperty("database").GetString(), services.GetProperty("redis").GetString());
+    }
+
+    // service_health_status{service} as the periodic health publisher last set it.
+    private static async Task WaitForGaugeAsync(HttpClient client, string service, double wanted)
+    {
+        var deadline = DateTime.UtcNow + Patience;
+        while (true)
+        {
+            var metrics = PrometheusText.Parse(await client.GetStringAsync(new Uri("/metrics", UriKind.Relative)));
+            var samples = metrics.SamplesOf("service_health_status").Where(s => s.Labels["service"] == service).ToList();
+            if (samples.Count == 1 && samples[0].Value == wanted)
+            {
+                return;
+            }
+
+            Assert.True(DateTime.UtcNow < deadline, $"service_health_status{{service=\"{service}\"}} is not {wanted}: {string.Join(", ", samples.Select(s => s.Value))}");
+            await Task.Delay(100);
+        }
     }
 
     private static async Task<JsonDocument> WaitForHealthAsync(HttpClient client, HttpStatusCode wanted)

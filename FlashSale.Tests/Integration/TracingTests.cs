@@ -27,7 +27,7 @@ public sealed class TracingTests(Servers servers)
         Assert.All(checkoutTrace.Where(s => s.Source.Name == "FlashSale.Redis"), s =>
             Assert.Equal(redisEndpoint, $"{s.GetTagItem("server.address")}:{s.GetTagItem("server.port")}"));
         Assert.Contains(checkoutTrace, s => s.Source.Name == "Npgsql" && DescendsFrom(s, checkout, checkoutTrace));
-        var attemptsWrite = BatchLinkedTo(spans, "checkout_attempts write", checkout);
+        var attemptsWrite = await BatchLinkedToAsync(spans, "checkout_attempts write", checkout);
         Assert.Contains(spans, s => s.Source.Name == "Npgsql" && s.ParentSpanId == attemptsWrite.SpanId);
 
         (await stack.Api.PurchaseAsync(hold.Code)).Ok();
@@ -35,7 +35,7 @@ public sealed class TracingTests(Servers servers)
         var purchaseTrace = spans.Where(s => s.TraceId == purchase.TraceId).ToList();
         Assert.Contains(purchaseTrace, s => s.DisplayName == "redis GET" && s.ParentSpanId == purchase.SpanId);
         Assert.Contains(purchaseTrace, s => s.DisplayName == "redis purchase_committed" && s.ParentSpanId == purchase.SpanId);
-        var redeem = BatchLinkedTo(spans, "purchases redeem", purchase);
+        var redeem = await BatchLinkedToAsync(spans, "purchases redeem", purchase);
         Assert.Contains(spans, s => s.Source.Name == "Npgsql" && s.ParentSpanId == redeem.SpanId);
         Assert.NotEqual(checkout.TraceId, purchase.TraceId);
     }
@@ -52,7 +52,7 @@ public sealed class TracingTests(Servers servers)
 
         (await stack.Api.CheckoutAsync("alice", FlashSaleClient.ItemId(sale.Id, 0))).Ok();
         var checkout = await ServerSpanAsync(spans, "/checkout");
-        var attemptsWrite = BatchLinkedTo(spans, "checkout_attempts write", checkout);
+        var attemptsWrite = await BatchLinkedToAsync(spans, "checkout_attempts write", checkout);
         var traced = spans.Where(s => s.TraceId == checkout.TraceId || s.TraceId == attemptsWrite.TraceId).ToList();
 
         var commands = traced.Where(s => s.Source.Name == "Npgsql").ToList();
@@ -118,14 +118,21 @@ public sealed class TracingTests(Servers servers)
             await Task.Delay(20);
         }
 
-        await Task.Delay(200); // the batch spans linked to it end a moment later still
         return Assert.Single(spans, IsServerSpan);
     }
 
-    // A batch serves many requests, so it is its own trace, linked to each request it carries.
-    private static Activity BatchLinkedTo(IEnumerable<Activity> spans, string name, Activity request)
+    // A batch serves many requests, so it is its own trace, linked to each request it carries. It may end (and be
+    // exported) a moment after the request's answer left: wait for it.
+    private static async Task<Activity> BatchLinkedToAsync(ConcurrentQueue<Activity> spans, string name, Activity request)
     {
-        var batch = Assert.Single(spans, s => s.DisplayName == name && s.Links.Any(l => l.Context.SpanId == request.SpanId));
+        bool IsBatch(Activity s) => s.DisplayName == name && s.Links.Any(l => l.Context.SpanId == request.SpanId);
+        var deadline = DateTime.UtcNow.AddSeconds(10);
+        while (!spans.Any(IsBatch) && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(20);
+        }
+
+        var batch = Assert.Single(spans, IsBatch);
         Assert.NotEqual(request.TraceId, batch.TraceId);
         return batch;
     }

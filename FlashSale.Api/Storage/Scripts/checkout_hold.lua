@@ -1,6 +1,6 @@
 -- Decides a checkout atomically: sold? held by someone else? already held by this user (same code back)?
 -- would this user exceed the limit counting live holds and purchases? If free, records the hold.
--- KEYS: loaded, sold bitmap, item hold, user's holds (zset scored by expiry ms), user's purchase count
+-- KEYS: loaded, sold bitmap, item hold, user's holds (zset scored by expiry ms), user's purchased items (set)
 -- ARGV: item index, user id, new code, now ms, hold ms, max items per user, ttl ms of per-sale keys
 if redis.call('EXISTS', KEYS[1]) == 0 then
   return {'not_loaded'}
@@ -22,7 +22,7 @@ if hold then
 end
 redis.call('ZREMRANGEBYSCORE', KEYS[4], '-inf', now)
 local live = redis.call('ZCARD', KEYS[4])
-local bought = tonumber(redis.call('GET', KEYS[5]) or '0')
+local bought = redis.call('SCARD', KEYS[5])
 if live + bought >= tonumber(ARGV[6]) then
   return {'user_limit_reached'}
 end
