@@ -3,6 +3,7 @@ using System.Text.RegularExpressions;
 using FlashSale.Api.Checkout;
 using FlashSale.Api.Configuration;
 using FlashSale.Api.Health;
+using FlashSale.Api.Limits;
 using HealthChecks.NpgSql;
 using HealthChecks.Redis;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
@@ -74,9 +75,13 @@ public static partial class FlashSaleExtensions
                 failureStatus: null, tags: null, timeout: HealthCheckTimeout));
 
         services.ConfigureHttpJsonOptions(options => options.SerializerOptions.PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower);
-        services.AddProblemDetails(options => options.CustomizeProblemDetails = context =>
-            context.ProblemDetails.Extensions.TryAdd("code", ProblemCodes.ForStatus(context.ProblemDetails.Status ?? 500)));
+        services.AddProblemDetails(options => options.CustomizeProblemDetails = FrameworkProblems.Customize);
         services.AddExceptionHandler<DependencyFailureHandler>();
+
+        // A body the framework cannot bind throws, so that BadRequestHandler can say what was wrong with it.
+        services.Configure<RouteHandlerOptions>(options => options.ThrowOnBadRequest = true);
+        services.AddExceptionHandler<BadRequestHandler>();
+        builder.WebHost.ConfigureKestrel(RequestLimits.ConfigureKestrel);
         services.AddOpenApi();
 
         return builder;
@@ -96,7 +101,12 @@ public static partial class FlashSaleExtensions
         app.UseStatusCodePages();
 
         app.MapDefaultEndpoints();
-        app.MapOpenApi();
+
+        // After the HTTP metrics middleware (MapDefaultEndpoints), so that these refusals are counted too.
+        app.UseRequestLimits();
+
+        // One document: any other name is no route (404 problem+json), not the OpenAPI middleware's text/plain 404.
+        app.MapOpenApi("/openapi/v1.json");
         app.MapScalarApiReference();
 
         app.MapCheckoutApi();
