@@ -1,6 +1,8 @@
+using System.Net;
 using System.Text;
 using System.Text.Json;
 using FlashSale.Api.Limits;
+using FlashSale.Api.Validation;
 using FlashSale.Tests.Infrastructure;
 using FlashSale.Tests.Properties;
 
@@ -56,5 +58,34 @@ public sealed class FrameworkRefusalTests(Servers servers)
 
         Assert.Equal(431, answer.Status);
         Assert.Equal("headers_too_large", answer.Code);
+    }
+
+    // What a user id may be is said once, and the OpenAPI document, the README and the refusal all say it.
+    [Fact]
+    public async Task OpenApiDocumentSaysWhatAUserIdMayBe()
+    {
+        await using var stack = await TestStack.StartAsync(servers);
+
+        var text = await stack.Api.Http.GetStringAsync(new Uri("/openapi/v1.json", UriKind.Relative));
+
+        using var document = JsonDocument.Parse(text);
+        var userIds = document.RootElement.GetProperty("paths").EnumerateObject()
+            .SelectMany(path => path.Value.EnumerateObject())
+            .SelectMany(operation => operation.Value.TryGetProperty("parameters", out var parameters) ? parameters.EnumerateArray().ToList() : [])
+            .Where(parameter => parameter.GetProperty("name").GetString() == "user_id")
+            .ToList();
+        Assert.Equal(2, userIds.Count);
+        foreach (var userId in userIds)
+        {
+            Assert.StartsWith(Parameters.UserIdRule, userId.GetProperty("description").GetString(), StringComparison.Ordinal);
+            Assert.Equal(Parameters.MaxUserIdLength, userId.GetProperty("schema").GetProperty("maxLength").GetInt32());
+            Assert.Equal(Parameters.UserIdPattern, userId.GetProperty("schema").GetProperty("pattern").GetString());
+        }
+
+        var readme = await File.ReadAllTextAsync(Repository.PathOf("README.md"));
+        Assert.Contains(Parameters.UserIdRule, readme, StringComparison.Ordinal);
+        var refusal = (await stack.Api.CheckoutAsync("ålice", "1-000000")).Refused(HttpStatusCode.BadRequest, "invalid_request");
+        Assert.Contains("ASCII letters", refusal.Detail, StringComparison.Ordinal);
+        Assert.Contains("%2B", refusal.Detail, StringComparison.Ordinal);
     }
 }
