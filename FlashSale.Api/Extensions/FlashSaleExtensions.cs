@@ -91,6 +91,7 @@ public static partial class FlashSaleExtensions
 
     public static WebApplication MapFlashSale(this WebApplication app)
     {
+        // Reading the options validates them: a bad setting stops the start here, before the host starts.
         var replicaName = app.Services.GetRequiredService<IOptions<FlashSaleOptions>>().Value.ReplicaName;
         app.Use((context, next) =>
         {
@@ -178,7 +179,7 @@ public static partial class FlashSaleExtensions
     private static string RequiredConnectionString(IConfiguration configuration, string name) =>
         configuration.GetConnectionString(name) is { Length: > 0 } value
             ? value
-            : throw new InvalidOperationException(
+            : throw new SettingException(
                 $"ConnectionStrings:{name} is not set. Give it in configuration or as the environment variable ConnectionStrings__{name}.");
 
     private static bool Mentions(string connectionString, string keyPattern) =>
