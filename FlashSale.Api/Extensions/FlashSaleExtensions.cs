@@ -82,6 +82,7 @@ public static partial class FlashSaleExtensions
         services.Configure<RouteHandlerOptions>(options => options.ThrowOnBadRequest = true);
         services.AddExceptionHandler<BadRequestHandler>();
         builder.WebHost.ConfigureKestrel(RequestLimits.ConfigureKestrel);
+        services.AddFlashSaleRateLimiting();
         services.AddOpenApi();
 
         return builder;
@@ -92,7 +93,8 @@ public static partial class FlashSaleExtensions
     public static WebApplication MapFlashSale(this WebApplication app)
     {
         // Reading the options validates them: a bad setting stops the start here, before the host starts.
-        var replicaName = app.Services.GetRequiredService<IOptions<FlashSaleOptions>>().Value.ReplicaName;
+        var options = app.Services.GetRequiredService<IOptions<FlashSaleOptions>>().Value;
+        var replicaName = options.ReplicaName;
         app.Use((context, next) =>
         {
             context.Response.Headers[ReplicaHeader] = replicaName;
@@ -105,6 +107,7 @@ public static partial class FlashSaleExtensions
 
         // After the HTTP metrics middleware (MapDefaultEndpoints), so that these refusals are counted too.
         app.UseRequestLimits();
+        app.UseFlashSaleRateLimiting(options.RateLimit);
 
         // One document: any other name is no route (404 problem+json), not the OpenAPI middleware's text/plain 404.
         app.MapOpenApi("/openapi/v1.json");

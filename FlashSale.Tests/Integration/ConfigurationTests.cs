@@ -14,6 +14,7 @@ public sealed class ConfigurationTests(Servers servers)
     [InlineData("FlashSale:SaleDuration", "not-a-duration")]
     [InlineData("FlashSale:MaxItemsPerUser", "-1")]
     [InlineData("FlashSale:AdminApiKey", "short")]
+    [InlineData("FlashSale:RateLimit:Window", "00:00:00")]
     public async Task BadSettingStopsTheStartNamingTheSetting(string key, string value)
     {
         var settings = (await HostSettings.CreateAsync(servers)).With(key, value);
@@ -29,6 +30,8 @@ public sealed class ConfigurationTests(Servers servers)
     [Theory]
     [InlineData("FlashSale__ItemsPerSale", "0", "FlashSale:ItemsPerSale")]
     [InlineData("FlashSale__ItemsPerSale", "plenty", "FlashSale:ItemsPerSale")]
+    [InlineData("FlashSale__RateLimit__PerClient", "-5", "FlashSale:RateLimit:PerClient")]
+    [InlineData("FlashSale__RateLimit__TrustedProxies__0", "the-gateway", "FlashSale:RateLimit:TrustedProxies")]
     [InlineData("ConnectionStrings__redis", "", "ConnectionStrings:redis")]
     public async Task BadSettingStopsTheProcessWithOneLineNamingIt(string variable, string value, string setting)
     {
