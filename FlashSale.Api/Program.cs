@@ -1,4 +1,7 @@
+using FlashSale.Api.Configuration;
 using FlashSale.Api.Extensions;
+
+StartupFailure.ExplainBadSettings();
 
 var builder = WebApplication.CreateBuilder(args);
 

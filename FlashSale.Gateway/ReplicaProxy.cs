@@ -20,6 +20,14 @@ public static class ReplicaProxy
             throw new InvalidOperationException("Gateway:Replicas is not set: name the API replicas to serve, e.g. Gateway__Replicas=api-1,api-2.");
         }
 
+        // Requests the replicas refuse for their size (414, 431) must reach them, to be answered as problem+json:
+        // the gateway's Kestrel lets through as much as the replicas' Kestrel does (FlashSale.Api's RequestLimits).
+        builder.WebHost.ConfigureKestrel(options =>
+        {
+            options.Limits.MaxRequestLineSize = 1024 * 1024;
+            options.Limits.MaxRequestHeadersTotalSize = 1024 * 1024;
+            options.Limits.MaxRequestHeaderCount = 1000;
+        });
         builder.Services.AddServiceDiscovery();
         builder.Services.AddReverseProxy()
             .LoadFromMemory([Route()], [Cluster(replicas)])

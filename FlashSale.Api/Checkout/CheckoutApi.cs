@@ -1,3 +1,6 @@
+using System.ComponentModel;
+using System.ComponentModel.DataAnnotations;
+using FlashSale.Api.Validation;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
 
@@ -18,8 +21,8 @@ public static class CheckoutApi
     }
 
     public static Task<Results<Ok<CheckoutResponse>, ProblemHttpResult>> Checkout(
-        [FromQuery(Name = "user_id")] string? userId,
-        [FromQuery(Name = "id")] string? id,
+        [FromQuery(Name = "user_id"), Description(Parameters.UserIdInQuery), StringLength(Parameters.MaxUserIdLength, MinimumLength = 1), RegularExpression(Parameters.UserIdPattern)] string? userId,
+        [FromQuery(Name = "id"), Description("An item of the running sale, e.g. 42-000017 (sale id, dash, six-digit position)")] string? id,
         CheckoutService checkout,
         CancellationToken cancellationToken) =>
         checkout.CheckoutAsync(userId, id, cancellationToken);

@@ -28,6 +28,26 @@ public sealed class FlashSaleOptions
 
     public int MaxBatchSize { get; set; } = 1000;
 
+    // Per-client and per-user request limits; off unless configured.
+    public RateLimitOptions RateLimit { get; set; } = new();
+
     // Sent back in the X-FlashSale-Replica header, so that one can see which replica answered behind a proxy.
     public string ReplicaName { get; set; } = Environment.MachineName;
+}
+
+// A fixed window per client (remote IP) and per user id: at most PerClient requests from one client, and at most
+// PerUser requests naming one user id, in each Window. 0 turns a limit off; both are off by default.
+public sealed class RateLimitOptions
+{
+    public int PerClient { get; set; }
+
+    public int PerUser { get; set; }
+
+    public TimeSpan Window { get; set; } = TimeSpan.FromSeconds(1);
+
+    // Proxies (IP addresses) whose X-Forwarded-For names the client. None by default: the client is the
+    // connection's remote address, which a client cannot forge.
+    public string[] TrustedProxies { get; set; } = [];
+
+    public bool Enabled => PerClient > 0 || PerUser > 0;
 }

@@ -1,3 +1,4 @@
+using System.Net;
 using Microsoft.Extensions.Options;
 
 namespace FlashSale.Api.Configuration;
@@ -26,6 +27,18 @@ public sealed class FlashSaleOptionsValidator : IValidateOptions<FlashSaleOption
             $"BatchWindow must be between 00:00:00 and 00:00:00.1 (got {options.BatchWindow})");
         Check(failures, options.MaxBatchSize is >= 1 and <= 10_000,
             $"MaxBatchSize must be between 1 and 10000 (got {options.MaxBatchSize})");
+
+        var rateLimit = options.RateLimit;
+        Check(failures, rateLimit.PerClient is >= 0 and <= 1_000_000,
+            $"RateLimit:PerClient must be between 0 (off) and 1000000 (got {rateLimit.PerClient})");
+        Check(failures, rateLimit.PerUser is >= 0 and <= 1_000_000,
+            $"RateLimit:PerUser must be between 0 (off) and 1000000 (got {rateLimit.PerUser})");
+        Check(failures, rateLimit.Window >= TimeSpan.FromMilliseconds(100) && rateLimit.Window <= TimeSpan.FromHours(1),
+            $"RateLimit:Window must be between 00:00:00.1 and 01:00:00 (got {rateLimit.Window})");
+        foreach (var proxy in rateLimit.TrustedProxies)
+        {
+            Check(failures, IPAddress.TryParse(proxy, out _), $"RateLimit:TrustedProxies must be IP addresses (got \"{proxy}\")");
+        }
 
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
     }

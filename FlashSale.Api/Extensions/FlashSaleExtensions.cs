@@ -4,6 +4,7 @@ using System.Text.RegularExpressions;
 using FlashSale.Api.Checkout;
 using FlashSale.Api.Configuration;
 using FlashSale.Api.Health;
+using FlashSale.Api.Limits;
 using HealthChecks.NpgSql;
 using HealthChecks.Redis;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
@@ -75,9 +76,14 @@ public static partial class FlashSaleExtensions
                 failureStatus: null, tags: null, timeout: HealthCheckTimeout));
 
         services.ConfigureHttpJsonOptions(options => options.SerializerOptions.PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower);
-        services.AddProblemDetails(options => options.CustomizeProblemDetails = context =>
-            context.ProblemDetails.Extensions.TryAdd("code", ProblemCodes.ForStatus(context.ProblemDetails.Status ?? 500)));
+        services.AddProblemDetails(options => options.CustomizeProblemDetails = FrameworkProblems.Customize);
         services.AddExceptionHandler<DependencyFailureHandler>();
+
+        // A body the framework cannot bind throws, so that BadRequestHandler can say what was wrong with it.
+        services.Configure<RouteHandlerOptions>(options => options.ThrowOnBadRequest = true);
+        services.AddExceptionHandler<BadRequestHandler>();
+        builder.WebHost.ConfigureKestrel(RequestLimits.ConfigureKestrel);
+        services.AddFlashSaleRateLimiting();
         services.AddOpenApi();
 
         return builder;
@@ -87,7 +93,10 @@ public static partial class FlashSaleExtensions
 
     public static WebApplication MapFlashSale(this WebApplication app)
     {
-        var replicaName = app.Services.GetRequiredService<IOptions<FlashSaleOptions>>().Value.ReplicaName;
+        // Reading the options validates them: a bad setting stops the start here, before the host starts.
+        var options = app.Services.GetRequiredService<IOptions<FlashSaleOptions>>().Value;
+        var replicaName = options.ReplicaName;
+
         // Set as the answer starts, not as the request arrives: the exception handler clears the headers of a
         // failed request before it writes its 500, and that answer must name its replica too.
         app.Use((context, next) =>
@@ -103,7 +112,13 @@ public static partial class FlashSaleExtensions
         app.UseStatusCodePages();
 
         app.MapDefaultEndpoints();
-        app.MapOpenApi();
+
+        // After the HTTP metrics middleware (MapDefaultEndpoints), so that these refusals are counted too.
+        app.UseRequestLimits();
+        app.UseFlashSaleRateLimiting(options.RateLimit);
+
+        // One document: any other name is no route (404 problem+json), not the OpenAPI middleware's text/plain 404.
+        app.MapOpenApi("/openapi/v1.json");
         app.MapScalarApiReference();
 
         app.MapCheckoutApi();
@@ -182,7 +197,7 @@ public static partial class FlashSaleExtensions
     private static string RequiredConnectionString(IConfiguration configuration, string name) =>
         configuration.GetConnectionString(name) is { Length: > 0 } value
             ? value
-            : throw new InvalidOperationException(
+            : throw new SettingException(
                 $"ConnectionStrings:{name} is not set. Give it in configuration or as the environment variable ConnectionStrings__{name}.");
 
     private static bool Mentions(string connectionString, string keyPattern) =>

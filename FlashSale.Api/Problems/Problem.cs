@@ -26,7 +26,7 @@ public static class Problem
     public static ProblemHttpResult DependencyUnavailable(string detail = "A storage dependency is unavailable; nothing was recorded. Retry shortly.") =>
         Of(StatusCodes.Status503ServiceUnavailable, ProblemCodes.DependencyUnavailable, detail);
 
-    private static string TitleOf(string code) => code switch
+    public static string TitleOf(string code) => code switch
     {
         ProblemCodes.InvalidRequest => "The request is invalid",
         ProblemCodes.ItemNotFound => "No such item in the active sale",
@@ -41,6 +41,13 @@ public static class Problem
         ProblemCodes.SaleOverlaps => "The sale would overlap another sale",
         ProblemCodes.Unauthorized => "A valid admin API key is required",
         ProblemCodes.DependencyUnavailable => "A dependency is unavailable",
+        ProblemCodes.NotFound => "No such resource",
+        ProblemCodes.MethodNotAllowed => "The method is not allowed here",
+        ProblemCodes.PayloadTooLarge => "The request body is too large",
+        ProblemCodes.UriTooLong => "The URL is too long",
+        ProblemCodes.UnsupportedMediaType => "The body's content type is not supported",
+        ProblemCodes.HeadersTooLarge => "The request headers are too large",
+        ProblemCodes.TooManyRequests => "Too many requests",
         _ => "The request failed",
     };
 }

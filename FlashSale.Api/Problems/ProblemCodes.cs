@@ -19,6 +19,12 @@ public static class ProblemCodes
     public const string DependencyUnavailable = "dependency_unavailable";
     public const string InternalError = "internal_error";
     public const string MethodNotAllowed = "method_not_allowed";
+    public const string PayloadTooLarge = "payload_too_large";
+    public const string UriTooLong = "uri_too_long";
+    public const string UnsupportedMediaType = "unsupported_media_type";
+    public const string HeadersTooLarge = "headers_too_large";
+    public const string TooManyRequests = "too_many_requests";
+    public const string RequestRefused = "request_refused";
 
     public static string ForStatus(int status) => status switch
     {
@@ -26,7 +32,14 @@ public static class ProblemCodes
         StatusCodes.Status401Unauthorized => Unauthorized,
         StatusCodes.Status404NotFound => NotFound,
         StatusCodes.Status405MethodNotAllowed => MethodNotAllowed,
+        StatusCodes.Status413PayloadTooLarge => PayloadTooLarge,
+        StatusCodes.Status414UriTooLong => UriTooLong,
+        StatusCodes.Status415UnsupportedMediaType => UnsupportedMediaType,
+        StatusCodes.Status429TooManyRequests => TooManyRequests,
+        StatusCodes.Status431RequestHeaderFieldsTooLarge => HeadersTooLarge,
         StatusCodes.Status503ServiceUnavailable => DependencyUnavailable,
-        _ => status >= 500 ? InternalError : "error",
+
+        // Any other refusal the framework may give (408, 411...) still has a stable code.
+        _ => status >= 500 ? InternalError : RequestRefused,
     };
 }

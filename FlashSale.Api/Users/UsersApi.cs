@@ -1,3 +1,5 @@
+using System.ComponentModel;
+using System.ComponentModel.DataAnnotations;
 using FlashSale.Api.Purchases;
 using FlashSale.Api.Validation;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -18,7 +20,7 @@ public static class UsersApi
     }
 
     public static async Task<Results<Ok<UserPurchasesResponse>, ProblemHttpResult>> ListPurchases(
-        [FromRoute(Name = "user_id")] string userId,
+        [FromRoute(Name = "user_id"), Description(Parameters.UserIdInPath), StringLength(Parameters.MaxUserIdLength, MinimumLength = 1), RegularExpression(Parameters.UserIdPattern)] string userId,
         [FromQuery(Name = "sale_id")] string? saleId,
         PurchaseLedger ledger,
         CancellationToken cancellationToken)

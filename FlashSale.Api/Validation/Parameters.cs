@@ -13,6 +13,12 @@ public static class Parameters
 {
     public const int MaxUserIdLength = 64;
 
+    // What a user id may be, as the OpenAPI document and the README say it; IsUserIdChar and the 400's detail agree.
+    public const string UserIdPattern = "^[A-Za-z0-9._@+:-]{1,64}$";
+    public const string UserIdRule = "1 to 64 characters, each an ASCII letter (A-Z, a-z), an ASCII digit (0-9) or one of . _ - @ + : (case matters)";
+    public const string UserIdInQuery = UserIdRule + ". In a query string a + sent unencoded arrives as a space, which is refused: send it as %2B.";
+    public const string UserIdInPath = UserIdRule + ". In the path a + stays a +; other characters are percent-decoded first.";
+
     public static bool TryUserId(string? value, string name, [NotNullWhen(true)] out string? userId, [NotNullWhen(false)] out ProblemHttpResult? problem)
     {
         userId = null;
@@ -30,7 +36,7 @@ public static class Parameters
 
         if (!value.All(IsUserIdChar))
         {
-            problem = Problem.InvalidRequest(name, $"{name} may contain only letters, digits and . _ - @ + :");
+            problem = Problem.InvalidRequest(name, $"{name} may contain only ASCII letters, ASCII digits and . _ - @ + : (a + sent unencoded in a query string arrives as a space: send %2B)");
             return false;
         }
 

@@ -36,6 +36,12 @@ public static class ApiReplicasExtensions
                 .WaitFor(storage.Redis)
                 .WithEnvironment("FlashSale__ReplicaName", name)
                 .WithEnvironment("FlashSale__AdminApiKey", adminKey)
+                // Rate limiting on, per client behind the gateway (same machine, so loopback is the trusted proxy);
+                // the AppHost's own FlashSale:RateLimit settings, forwarded below, override these.
+                .WithEnvironment("FlashSale__RateLimit__PerClient", "500")
+                .WithEnvironment("FlashSale__RateLimit__PerUser", "20")
+                .WithEnvironment("FlashSale__RateLimit__TrustedProxies__0", "127.0.0.1")
+                .WithEnvironment("FlashSale__RateLimit__TrustedProxies__1", "::1")
                 .WithHttpHealthCheck("/health");
             foreach (var (key, value) in forwarded)
             {

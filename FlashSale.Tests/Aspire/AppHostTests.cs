@@ -30,6 +30,22 @@ public sealed class AppHostTests(AspireStack stack) : IClassFixture<AspireStack>
         Assert.Equal(AspireStack.ReplicaNames.Order(), served.Order());
     }
 
+    // Through the stable address too, an over-long URL or header block reaches a replica and is refused as problem+json.
+    [Theory]
+    [InlineData("POST /checkout?user_id=", 100_000, " HTTP/1.1\r\n", 414, "uri_too_long")]
+    [InlineData("GET /sales/current HTTP/1.1\r\nX-Big: ", 40_000, "\r\n", 431, "headers_too_large")]
+    public async Task OversizedRequestsThroughTheGatewayGetTheReplicasProblemJson(string start, int length, string end, int status, string code)
+    {
+        using var api = stack.Client("api");
+
+        var answer = await RawHttp.SendAsync(api.BaseAddress!, $"{start}{new string('a', length)}{end}Host: localhost\r\nConnection: close\r\n\r\n");
+
+        Assert.Equal(status, answer.Status);
+        Assert.Equal("application/problem+json", answer.Headers["Content-Type"]);
+        Assert.Contains(answer.Headers["X-FlashSale-Replica"], AspireStack.ReplicaNames);
+        Assert.Contains($"\"code\":\"{code}\"", answer.Body, StringComparison.Ordinal);
+    }
+
     [Fact]
     public async Task PrometheusScrapesEveryReplicaAsItsOwnTargetNamedAfterIt()
     {

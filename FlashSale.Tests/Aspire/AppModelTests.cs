@@ -68,6 +68,24 @@ public sealed class AppModelTests : IDisposable
         Assert.Equal(["api-1", "api-2"], gatewayWaits);
     }
 
+    // Rate limiting is on for every replica, per client behind the gateway on this machine; the AppHost's own
+    // FlashSale:RateLimit settings win (e.g. 0 to load-test from one address).
+    [Theory]
+    [InlineData(null, "500")]
+    [InlineData("0", "0")]
+    public async Task ReplicasAreRateLimitedUnlessTheAppHostSaysOtherwise(string? perClient, string expected)
+    {
+        await using var builder = await ModelAsync("executables", perClient is null ? [] : [$"--FlashSale:RateLimit:PerClient={perClient}"]);
+
+        foreach (var name in (string[])["api-1", "api-2"])
+        {
+            var environment = await PlainEnvironmentAsync(builder.Resources.Single(resource => resource.Name == name));
+            Assert.Equal(expected, environment["FlashSale__RateLimit__PerClient"]);
+            Assert.Equal("20", environment["FlashSale__RateLimit__PerUser"]);
+            Assert.Equal("127.0.0.1", environment["FlashSale__RateLimit__TrustedProxies__0"]);
+        }
+    }
+
     public void Dispose()
     {
         try
@@ -79,9 +97,23 @@ public sealed class AppModelTests : IDisposable
         }
     }
 
-    private Task<IDistributedApplicationTestingBuilder> ModelAsync(string substrate) =>
+    private Task<IDistributedApplicationTestingBuilder> ModelAsync(string substrate, string[]? settings = null) =>
         DistributedApplicationTestingBuilder.CreateAsync<AppHost::Projects.FlashSale_AppHost>(
-            [$"--Stack:Substrate={substrate}", $"--Stack:DataDirectory={Path.Combine(_data, substrate)}", "--Stack:Replicas=2"]);
+            [$"--Stack:Substrate={substrate}", $"--Stack:DataDirectory={Path.Combine(_data, substrate)}", "--Stack:Replicas=2", .. settings ?? []]);
+
+    // The environment variables a resource is given as plain strings, read from its callbacks without starting
+    // anything (resolving references would wait for endpoints that are never allocated here).
+    private static async Task<Dictionary<string, string>> PlainEnvironmentAsync(IResource resource)
+    {
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(10));
+        var context = new EnvironmentCallbackContext(new DistributedApplicationExecutionContext(DistributedApplicationOperation.Run), cancellationToken: timeout.Token);
+        foreach (var callback in resource.Annotations.OfType<EnvironmentCallbackAnnotation>())
+        {
+            await callback.Callback(context).WaitAsync(timeout.Token);
+        }
+
+        return context.EnvironmentVariables.Where(pair => pair.Value is string).ToDictionary(pair => pair.Key, pair => (string)pair.Value);
+    }
 
     private static (string Image, string? Tag) Image(IResource resource)
     {

@@ -14,6 +14,7 @@ public sealed class ConfigurationTests(Servers servers)
     [InlineData("FlashSale:SaleDuration", "not-a-duration")]
     [InlineData("FlashSale:MaxItemsPerUser", "-1")]
     [InlineData("FlashSale:AdminApiKey", "short")]
+    [InlineData("FlashSale:RateLimit:Window", "00:00:00")]
     public async Task BadSettingStopsTheStartNamingTheSetting(string key, string value)
     {
         var settings = (await HostSettings.CreateAsync(servers)).With(key, value);
@@ -23,6 +24,28 @@ public sealed class ConfigurationTests(Servers servers)
 
         Assert.NotNull(failure);
         Assert.Contains(key, AllMessages(failure), StringComparison.Ordinal);
+    }
+
+    // The real process: one line on stderr naming the setting and exit code 1, not a stack trace and an abort (134).
+    [Theory]
+    [InlineData("FlashSale__ItemsPerSale", "0", "FlashSale:ItemsPerSale")]
+    [InlineData("FlashSale__ItemsPerSale", "plenty", "FlashSale:ItemsPerSale")]
+    [InlineData("FlashSale__RateLimit__PerClient", "-5", "FlashSale:RateLimit:PerClient")]
+    [InlineData("FlashSale__RateLimit__TrustedProxies__0", "the-gateway", "FlashSale:RateLimit:TrustedProxies")]
+    [InlineData("ConnectionStrings__redis", "", "ConnectionStrings:redis")]
+    public async Task BadSettingStopsTheProcessWithOneLineNamingIt(string variable, string value, string setting)
+    {
+        var environment = await ApiProcess.SettingsAsync(servers);
+        environment[variable] = value;
+        await using var process = ApiProcess.Start(environment);
+
+        var exitCode = await process.ExitCodeAsync(TimeSpan.FromSeconds(60));
+
+        Assert.Equal(1, exitCode);
+        var line = Assert.Single(process.Error.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+        Assert.StartsWith("Bad setting: ", line, StringComparison.Ordinal);
+        Assert.Contains(setting, line, StringComparison.Ordinal);
+        Assert.DoesNotContain("Now listening", process.Output, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -1,3 +1,5 @@
+using System.Text.RegularExpressions;
+using CsCheck;
 using FlashSale.Api.Sales;
 using FlashSale.Api.Validation;
 
@@ -13,6 +15,24 @@ public sealed class ParametersTests
     {
         Assert.True(Parameters.TryUserId(userId, "user_id", out var parsed, out _));
         Assert.Equal(userId, parsed);
+    }
+
+    // The pattern the OpenAPI document gives is the check the API makes, for any string of Latin-1 characters.
+    [Fact]
+    public void UserIdPatternAgreesWithTheCheck() =>
+        Gen.Frequency((1, Gen.String[Gen.Char['\0', '\u00ff'], 0, 70]), (3, Gen.String[Gen.Char["aZ09._-@+: \nå/"], 0, 70]))
+            .Sample(userId => Parameters.TryUserId(userId, "user_id", out _, out _) == (Regex.Match(userId, Parameters.UserIdPattern).Value == userId && userId.Length > 0), iter: 20_000);
+
+    [Theory]
+    [InlineData("a+b c")]
+    [InlineData("Алиса")]
+    [InlineData("ålice")]
+    public void RefusalSaysAsciiAndHowToSendAPlus(string userId)
+    {
+        Assert.False(Parameters.TryUserId(userId, "user_id", out _, out var problem));
+        var detail = problem.ProblemDetails.Detail!;
+        Assert.Contains("ASCII letters", detail, StringComparison.Ordinal);
+        Assert.Contains("%2B", detail, StringComparison.Ordinal);
     }
 
     [Theory]
