@@ -3,6 +3,7 @@ using FlashSale.ServiceDefaults.Http;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Logging;
@@ -118,17 +119,20 @@ public static class Extensions
                 [HealthStatus.Degraded] = StatusCodes.Status503ServiceUnavailable,
                 [HealthStatus.Unhealthy] = StatusCodes.Status503ServiceUnavailable,
             },
-        }).WithName("Health").WithTags("Health").WithSummary("Health of the app, PostgreSQL and Redis");
+        }).WithName("Health").WithTags("Health").WithSummary("Health of the app, PostgreSQL and Redis").WithMetadata(ReadOnly);
 
         app.MapHealthChecks(AlivenessEndpointPath, new HealthCheckOptions
         {
             Predicate = check => check.Tags.Contains(HealthDocument.LiveTag),
-        }).WithName("Alive").WithTags("Health").WithSummary("Liveness probe: no dependency is checked");
+        }).WithName("Alive").WithTags("Health").WithSummary("Liveness probe: no dependency is checked").WithMetadata(ReadOnly);
 
-        app.MapPrometheusScrapingEndpoint(MetricsEndpointPath);
+        app.MapPrometheusScrapingEndpoint(MetricsEndpointPath).WithMetadata(ReadOnly);
 
         return app;
     }
+
+    // Probes and scrapes read: any other method is refused (405), not answered as if it were a GET.
+    private static readonly HttpMethodMetadata ReadOnly = new([HttpMethods.Get, HttpMethods.Head]);
 
     private static bool IsInfrastructurePath(PathString path) =>
         path.StartsWithSegments(HealthEndpointPath)

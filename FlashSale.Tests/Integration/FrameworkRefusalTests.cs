@@ -18,6 +18,9 @@ public sealed class FrameworkRefusalTests(Servers servers)
     {
         { "no route", "GET", "/nope", null, null, 404, "not_found", null },
         { "wrong method", "GET", "/checkout", null, null, 405, "method_not_allowed", null },
+        { "health written to", "POST", "/health", null, null, 405, "method_not_allowed", null },
+        { "liveness deleted", "DELETE", "/alive", null, null, 405, "method_not_allowed", null },
+        { "metrics written to", "POST", "/metrics", null, null, 405, "method_not_allowed", null },
         { "URL too long", "POST", "/checkout?user_id=" + new string('a', 100_000), null, null, 414, "uri_too_long", "url" },
         { "no content type", "POST", "/admin/sales", null, "{\"total_items\":5}", 415, "unsupported_media_type", "Content-Type" },
         { "not JSON", "POST", "/admin/sales", "application/json", "{\"total_items\":", 400, "invalid_request", "body" },
