@@ -107,7 +107,7 @@ public sealed class FaultTests(Servers servers)
 
     private static HostSettings Settings(HostSettings settings) => settings
         .With("FlashSale:MaxItemsPerUser", Limit.ToString(System.Globalization.CultureInfo.InvariantCulture))
-        .With("FlashSale:CheckoutHold", "00:00:10");
+        .With("FlashSale:CheckoutHold", "00:00:06"); // a hold whose shopper never heard of it returns to sale soon
 
     // Opens a sale, lets the crowd sell a fifth of it, breaks and repairs something (`fault`), waits until every replica
     // is healthy, lets the crowd sell out and checks the invariants. `restore` runs whatever happened.
@@ -168,16 +168,22 @@ public sealed class FaultTests(Servers servers)
         public static async Task<ReplicaProcesses> StartAsync(Servers servers, Func<HostSettings, HostSettings> configure, bool closeConnections = false)
         {
             var replicas = new ReplicaProcesses { _settings = configure(await HostSettings.CreateAsync(servers)), _closeConnections = closeConnections };
+            var starting = Enumerable.Range(0, 2).Select(i => ApiProcess.StartAsync(replicas._settings, $"replica-{i}")).ToList();
             try
             {
-                replicas._processes.Add(await ApiProcess.StartAsync(replicas._settings, "replica-0"));
-                replicas._processes.Add(await ApiProcess.StartAsync(replicas._settings, "replica-1"));
+                await Task.WhenAll(starting);
             }
             catch
             {
-                await replicas.DisposeAsync();
+                foreach (var started in starting.Where(task => task.IsCompletedSuccessfully))
+                {
+                    await started.Result.DisposeAsync();
+                }
+
                 throw;
             }
+
+            replicas._processes.AddRange(starting.Select(task => task.Result));
 
             return replicas;
         }
