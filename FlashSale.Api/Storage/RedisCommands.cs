@@ -60,6 +60,14 @@ public sealed class RedisCommands(IConnectionMultiplexer redis, RedisMetrics met
             // A dying connection may throw its socket's exception as is: callers see a Redis failure either way.
             throw new RedisConnectionException(ConnectionFailureType.SocketFailure, $"Redis failed during {command}: {exception.Message}", exception);
         }
+        catch (OperationCanceledException exception) when (!cancellationToken.IsCancellationRequested)
+        {
+            // Nobody here cancelled: the client gave up on the command (it cancels what it had queued for a
+            // connection that hangs). That is Redis failing to answer, not the request going away.
+            failed = true;
+            activity?.SetStatus(ActivityStatusCode.Error, exception.Message);
+            throw new RedisTimeoutException($"Redis gave up on {command}: {exception.Message}", CommandStatus.Unknown);
+        }
         finally
         {
             metrics.RecordCommand(command, Stopwatch.GetElapsedTime(started), failed);

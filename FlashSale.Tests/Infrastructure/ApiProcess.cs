@@ -1,13 +1,18 @@
 using System.Diagnostics;
+using System.Net;
 using System.Text;
 using System.Text.RegularExpressions;
+using FlashSale.Tests.Scenarios;
 
 namespace FlashSale.Tests.Infrastructure;
 
 // FlashSale.Api run as its own process from the build output (`dotnet FlashSale.Api.dll`), as the AppHost runs it:
-// behind real Kestrel, so the tests see what Kestrel itself answers, and how the process starts and stops.
+// behind real Kestrel, so the tests see what Kestrel itself answers, how the process starts and stops, and what a
+// real SIGKILL or SIGTERM does to it. Disposing kills it if it still runs.
 public sealed partial class ApiProcess : IAsyncDisposable
 {
+    private static readonly TimeSpan StartPatience = TimeSpan.FromSeconds(60);
+
     private readonly Process _process;
     private readonly StringBuilder _output = new();
     private readonly StringBuilder _error = new();
@@ -36,59 +41,55 @@ public sealed partial class ApiProcess : IAsyncDisposable
         _process = new Process { StartInfo = start };
         _process.OutputDataReceived += (_, e) =>
         {
-            if (e.Data is null)
-            {
-                return;
-            }
-
-            lock (_output)
-            {
-                _output.AppendLine(e.Data);
-            }
-
-            if (ListeningOn().Match(e.Data) is { Success: true } match)
+            Append(_output, e.Data);
+            if (e.Data is not null && ListeningOn().Match(e.Data) is { Success: true } match)
             {
                 _listening.TrySetResult(new Uri(match.Groups[1].Value));
             }
         };
-        _process.ErrorDataReceived += (_, e) =>
-        {
-            if (e.Data is not null)
-            {
-                lock (_error)
-                {
-                    _error.AppendLine(e.Data);
-                }
-            }
-        };
+        _process.ErrorDataReceived += (_, e) => Append(_error, e.Data);
         _process.Start();
         _process.BeginOutputReadLine();
         _process.BeginErrorReadLine();
     }
 
-    public string Error
-    {
-        get
-        {
-            lock (_error)
-            {
-                return _error.ToString();
-            }
-        }
-    }
+    // Where it listens, once StartAsync has seen it healthy.
+    public Uri Address { get; private set; } = new("http://127.0.0.1:0");
 
-    public string Output
-    {
-        get
-        {
-            lock (_output)
-            {
-                return _output.ToString();
-            }
-        }
-    }
+    public string Error => Read(_error);
+
+    public string Output => Read(_output);
 
     public static ApiProcess Start(IReadOnlyDictionary<string, string> environment) => new(environment);
+
+    // A replica on a test's storage (HostSettings: its database, Redis and key prefix), healthy when this returns.
+    public static async Task<ApiProcess> StartAsync(HostSettings settings, string name)
+    {
+        var environment = new Dictionary<string, string>
+        {
+            ["ASPNETCORE_ENVIRONMENT"] = "Testing",
+            ["ConnectionStrings__flashsale"] = settings.Database,
+            ["ConnectionStrings__redis"] = settings.Redis,
+            ["FlashSale__RedisKeyPrefix"] = settings.RedisPrefix,
+            ["FlashSale__AdminApiKey"] = FlashSaleHost.AdminKey,
+            ["FlashSale__AutoStart"] = "false",
+            ["FlashSale__ReplicaName"] = name,
+            ["Logging__LogLevel__Default"] = "Warning",
+            ["Logging__LogLevel__Microsoft.Hosting.Lifetime"] = "Information",
+        };
+        foreach (var (key, value) in settings.Overrides)
+        {
+            if (value is not null)
+            {
+                environment[key.Replace(":", "__", StringComparison.Ordinal)] = value;
+            }
+        }
+
+        var api = Start(environment);
+        api.Address = await api.ListeningAsync(StartPatience);
+        await api.WaitUntilHealthyAsync();
+        return api;
+    }
 
     // The process's settings for the servers' storage: its own database and Redis key prefix.
     public static async Task<Dictionary<string, string>> SettingsAsync(Servers servers) => new()
@@ -100,6 +101,20 @@ public sealed partial class ApiProcess : IAsyncDisposable
         ["FlashSale__AdminApiKey"] = FlashSaleHost.AdminKey,
         ["FlashSale__ReplicaName"] = "process",
     };
+
+    // A client of its own; `closeConnections` opens a connection per request, so that no request is sent on a kept-alive
+    // connection the replica is closing (then only a request the replica accepted counts as in flight).
+    public FlashSaleClient Client(bool closeConnections = false, bool admin = false)
+    {
+        var http = new HttpClient { BaseAddress = Address, Timeout = TimeSpan.FromSeconds(30) };
+        http.DefaultRequestHeaders.ConnectionClose = closeConnections;
+        if (admin)
+        {
+            http.DefaultRequestHeaders.Add("X-Api-Key", FlashSaleHost.AdminKey);
+        }
+
+        return new FlashSaleClient(http);
+    }
 
     // Where it listens, once it says so.
     public async Task<Uri> ListeningAsync(TimeSpan timeout)
@@ -119,6 +134,16 @@ public sealed partial class ApiProcess : IAsyncDisposable
         return _process.ExitCode;
     }
 
+    // SIGKILL: the replica vanishes mid-request, as in a crash.
+    public void Kill() => _process.Kill();
+
+    // SIGTERM: the replica is asked to stop, as by an orchestrator; returns its exit code.
+    public async Task<int> TerminateAsync(TimeSpan patience)
+    {
+        await Signals.SendAsync(_process.Id, "TERM");
+        return await ExitCodeAsync(patience);
+    }
+
     public async ValueTask DisposeAsync()
     {
         if (!_process.HasExited)
@@ -128,6 +153,52 @@ public sealed partial class ApiProcess : IAsyncDisposable
 
         await _process.WaitForExitAsync();
         _process.Dispose();
+    }
+
+    private async Task WaitUntilHealthyAsync()
+    {
+        using var http = new HttpClient { BaseAddress = Address, Timeout = TimeSpan.FromSeconds(5) };
+        var deadline = DateTime.UtcNow + StartPatience;
+        while (true)
+        {
+            Assert.False(_process.HasExited, $"The API exited with {(_process.HasExited ? _process.ExitCode : 0)}:\n{Output}\n{Error}");
+            try
+            {
+                using var reply = await http.GetAsync(new Uri("/health", UriKind.Relative));
+                if (reply.StatusCode == HttpStatusCode.OK)
+                {
+                    return;
+                }
+            }
+            catch (HttpRequestException)
+            {
+            }
+            catch (TaskCanceledException)
+            {
+            }
+
+            Assert.True(DateTime.UtcNow < deadline, $"The API at {Address} is not healthy:\n{Output}\n{Error}");
+            await Task.Delay(100);
+        }
+    }
+
+    private static void Append(StringBuilder text, string? line)
+    {
+        if (line is not null)
+        {
+            lock (text)
+            {
+                text.AppendLine(line);
+            }
+        }
+    }
+
+    private static string Read(StringBuilder text)
+    {
+        lock (text)
+        {
+            return text.ToString();
+        }
     }
 
     [GeneratedRegex(@"Now listening on: (http://\S+)")]

@@ -117,14 +117,74 @@ public sealed class Servers : IAsyncLifetime
     {
         var pid = ProcessIdOf("redis");
         await Signals.SendAsync(pid, "STOP");
-        return new Resume(pid);
+        return new Resume([pid]);
+    }
+
+    // Kills Redis without warning (SIGKILL), as a crash, and waits until the orchestrator sees it gone.
+    public async Task KillRedisAsync()
+    {
+        await Signals.SendAsync(ProcessIdOf("redis"), "KILL");
+        using var timeout = new CancellationTokenSource(StartTimeout);
+        await App.ResourceNotifications.WaitForResourceAsync("redis", [KnownResourceStates.Exited, KnownResourceStates.Finished], timeout.Token);
+    }
+
+    // After a fault test, whatever happened: Redis runs again (empty if it had to be started) and is healthy.
+    public async Task EnsureRedisRunningAsync()
+    {
+        if (!App.ResourceNotifications.TryGetCurrentState("redis", out var state) || state.Snapshot.State?.Text != KnownResourceStates.Running)
+        {
+            await StartRedisEmptyAsync();
+        }
+
+        using var timeout = new CancellationTokenSource(StartTimeout);
+        await App.ResourceNotifications.WaitForResourceHealthyAsync("redis", timeout.Token);
+    }
+
+    // Stops PostgreSQL as an operator would in a hurry (SIGINT: fast shutdown, every session cut).
+    public async Task StopPostgresAsync()
+    {
+        await Signals.SendAsync(ProcessIdOf("postgres"), "INT");
+        using var timeout = new CancellationTokenSource(StartTimeout);
+        await App.ResourceNotifications.WaitForResourceAsync("postgres", [KnownResourceStates.Exited, KnownResourceStates.Finished], timeout.Token);
+    }
+
+    // Pauses PostgreSQL (SIGSTOP to the postmaster and every backend): connections stay open, nothing answers.
+    public async Task<IAsyncDisposable> PausePostgresAsync()
+    {
+        var postmaster = ProcessIdOf("postgres");
+        int[] processes = [postmaster, .. Signals.ChildrenOf(postmaster)];
+        foreach (var pid in processes)
+        {
+            await Signals.SendAsync(pid, "STOP");
+        }
+
+        return new Resume(processes);
+    }
+
+    // After a fault test, whatever happened: PostgreSQL runs again (on its data) and is healthy.
+    public async Task EnsurePostgresRunningAsync()
+    {
+        if (!App.ResourceNotifications.TryGetCurrentState("postgres", out var state) || state.Snapshot.State?.Text != KnownResourceStates.Running)
+        {
+            var result = await App.ResourceCommands.ExecuteCommandAsync("postgres", KnownResourceCommands.StartCommand);
+            Assert.True(result.Success, $"PostgreSQL did not start: {result.Message}");
+        }
+
+        using var timeout = new CancellationTokenSource(StartTimeout);
+        await App.ResourceNotifications.WaitForResourceHealthyAsync("postgres", timeout.Token);
     }
 
     private const string ProcessIdProperty = "executable.pid";
 
-    private sealed class Resume(int pid) : IAsyncDisposable
+    private sealed class Resume(int[] processes) : IAsyncDisposable
     {
-        public async ValueTask DisposeAsync() => await Signals.SendAsync(pid, "CONT");
+        public async ValueTask DisposeAsync()
+        {
+            foreach (var pid in processes)
+            {
+                await Signals.SendAsync(pid, "CONT");
+            }
+        }
     }
 
     private DistributedApplication App => _app ?? throw new InvalidOperationException("The servers have not started");

@@ -41,9 +41,9 @@ public sealed class TestStack : IAsyncDisposable
     public FlashSaleClient Client(int replica) => new(_hosts[replica].CreateClient());
 
     // Opens a sale and waits until every replica sees it: a replica remembers "no sale" for up to a second.
-    public async Task<SaleDto> OpenSaleAsync(int totalItems)
+    public async Task<SaleDto> OpenSaleAsync(int totalItems, DateTimeOffset? startsAt = null, DateTimeOffset? endsAt = null)
     {
-        var sale = (await Admin.CreateSaleAsync(totalItems)).Ok();
+        var sale = (await Admin.CreateSaleAsync(totalItems, startsAt, endsAt)).Ok();
         for (var replica = 0; replica < _hosts.Count; replica++)
         {
             var deadline = DateTime.UtcNow.AddSeconds(10);

@@ -11,7 +11,7 @@ namespace FlashSale.Tests.Integration;
 [Collection(ServersCollection.Name)]
 public sealed class RedisFailureTests(Servers servers)
 {
-    public static TheoryData<string> Faults => ["connection reset", "socket disposed", "socket error", "redis timeout", "redis connection"];
+    public static TheoryData<string> Faults => ["connection reset", "socket disposed", "socket error", "redis timeout", "redis connection", "command cancelled"];
 
     private static Exception Fault(string name) => name switch
     {
@@ -19,6 +19,7 @@ public sealed class RedisFailureTests(Servers servers)
         "socket disposed" => new ObjectDisposedException("System.Net.Sockets.Socket"),
         "socket error" => new SocketException((int)SocketError.ConnectionReset),
         "redis timeout" => new RedisTimeoutException("Timeout awaiting response", CommandStatus.Sent),
+        "command cancelled" => new TaskCanceledException("A task was canceled."), // what a hung connection's queued commands get
         _ => new RedisConnectionException(ConnectionFailureType.SocketFailure, "SocketFailure on redis"),
     };
 
