@@ -1,7 +1,9 @@
 -- Decides a checkout atomically: sold? held by someone else? already held by this user (same code back)?
 -- would this user exceed the limit counting live holds and purchases? If free, records the hold.
 -- KEYS: loaded, sold bitmap, item hold, user's holds (zset scored by expiry ms), user's purchase count
--- ARGV: item index, user id, new code, now ms, hold ms, max items per user, ttl ms of per-sale keys
+-- ARGV: item index, user id, new code, now ms, the new hold's expiry ms (never after the sale's end), max items
+-- per user, ttl ms of per-sale keys. The hold key dies at that very instant
+-- (PXAT), however long the script waited to run.
 if redis.call('EXISTS', KEYS[1]) == 0 then
   return {'not_loaded'}
 end
@@ -26,8 +28,8 @@ local bought = tonumber(redis.call('GET', KEYS[5]) or '0')
 if live + bought >= tonumber(ARGV[6]) then
   return {'user_limit_reached'}
 end
-local expires = now + tonumber(ARGV[5])
-redis.call('SET', KEYS[3], ARGV[2] .. '|' .. ARGV[3] .. '|' .. expires, 'PX', ARGV[5])
+local expires = tonumber(ARGV[5])
+redis.call('SET', KEYS[3], ARGV[2] .. '|' .. ARGV[3] .. '|' .. expires, 'PXAT', expires)
 redis.call('ZADD', KEYS[4], expires, index)
 redis.call('PEXPIRE', KEYS[4], ARGV[7])
 return {'ok', ARGV[3], tostring(expires), 'new'}
