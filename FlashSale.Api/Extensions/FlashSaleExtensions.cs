@@ -3,6 +3,7 @@ using System.Text.Json;
 using System.Text.RegularExpressions;
 using FlashSale.Api.Checkout;
 using FlashSale.Api.Configuration;
+using FlashSale.Api.Contract;
 using FlashSale.Api.Health;
 using HealthChecks.NpgSql;
 using HealthChecks.Redis;
@@ -74,7 +75,11 @@ public static partial class FlashSaleExtensions
                 (elapsed, failed) => sp.GetRequiredService<RedisMetrics>().RecordCommand("PING", elapsed, failed)),
                 failureStatus: null, tags: null, timeout: HealthCheckTimeout));
 
-        services.ConfigureHttpJsonOptions(options => options.SerializerOptions.PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower);
+        services.ConfigureHttpJsonOptions(options =>
+        {
+            options.SerializerOptions.PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower;
+            options.SerializerOptions.Converters.Add(new UtcTimestampConverter());
+        });
         services.AddProblemDetails(options => options.CustomizeProblemDetails = context =>
             context.ProblemDetails.Extensions.TryAdd("code", ProblemCodes.ForStatus(context.ProblemDetails.Status ?? 500)));
         services.AddExceptionHandler<DependencyFailureHandler>();
