@@ -67,7 +67,7 @@ public static class AdminApi
         }
 
         currentSale.Forget();
-        return TypedResults.Created($"/sales/{sale.Id}", SaleResponse.From(sale, 0, 0));
+        return TypedResults.Created($"/sales/{sale.Id}", SaleResponse.From(sale, 0, 0, now));
     }
 
     private static async ValueTask<object?> RequireApiKey(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
