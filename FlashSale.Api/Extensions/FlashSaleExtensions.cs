@@ -18,7 +18,6 @@ using FlashSale.ServiceDefaults.Health;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using Npgsql;
-using Scalar.AspNetCore;
 using StackExchange.Redis;
 
 namespace FlashSale.Api.Extensions;
@@ -93,6 +92,8 @@ public static partial class FlashSaleExtensions
     public static WebApplication MapFlashSale(this WebApplication app)
     {
         var replicaName = app.Services.GetRequiredService<IOptions<FlashSaleOptions>>().Value.ReplicaName;
+        app.UseHeadAsGet();
+        app.UseRouting();
         app.Use((context, next) =>
         {
             context.Response.Headers[ReplicaHeader] = replicaName;
@@ -102,8 +103,7 @@ public static partial class FlashSaleExtensions
         app.UseStatusCodePages();
 
         app.MapDefaultEndpoints();
-        app.MapOpenApi();
-        app.MapScalarApiReference();
+        app.MapReferencePages();
 
         app.MapCheckoutApi();
         app.MapPurchaseApi();
