@@ -1,3 +1,4 @@
+using FlashSale.Api.Problems;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
 
@@ -10,9 +11,9 @@ public static class CheckoutApi
         app.MapPost("/checkout", Checkout)
             .WithTags("Checkout")
             .WithName("Checkout")
+            .WithProblems()
             .WithSummary("Holds an item of the running sale for the user and returns the code that buys it")
-            .WithDescription("The same user checking out the same item while the hold lasts gets the same code back. " +
-                "Refusals: 400 invalid_request, 404 item_not_found / no_active_sale, 409 item_sold / item_reserved / user_limit_reached.");
+            .WithDescription("The same user checking out the same item while the hold lasts gets the same code back.");
 
         return app;
     }

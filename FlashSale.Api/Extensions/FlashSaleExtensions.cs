@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Text.Json;
+using System.Text.Json.Serialization;
 using System.Text.RegularExpressions;
 using FlashSale.Api.Checkout;
 using FlashSale.Api.Configuration;
@@ -78,11 +79,13 @@ public static partial class FlashSaleExtensions
         {
             options.SerializerOptions.PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower;
             options.SerializerOptions.Converters.Add(new UtcTimestampConverter());
+            // Numbers are numbers: not also strings, so the document types them as integers.
+            options.SerializerOptions.NumberHandling = JsonNumberHandling.Strict;
         });
         services.AddProblemDetails(options => options.CustomizeProblemDetails = context =>
             context.ProblemDetails.Extensions.TryAdd("code", ProblemCodes.ForStatus(context.ProblemDetails.Status ?? 500)));
         services.AddExceptionHandler<DependencyFailureHandler>();
-        services.AddOpenApi();
+        services.AddOpenApiContract();
 
         return builder;
     }

@@ -19,6 +19,7 @@ public static class AdminApi
 
         admin.MapPost("/sales", CreateSale)
             .WithName("CreateSale")
+            .WithProblems()
             .WithSummary("Opens a sale now (or at starts_at). Needs the X-Api-Key header; off while no key is configured");
 
         return app;

@@ -27,4 +27,4 @@ public sealed record ItemResponse(string Id, string Name, string ImageUrl, strin
 
 public sealed record ItemPageResponse(IReadOnlyList<ItemResponse> Items, string? Next);
 
-public sealed record CreateSaleRequest(int? TotalItems, DateTimeOffset? StartsAt, DateTimeOffset? EndsAt);
+public sealed record CreateSaleRequest(int? TotalItems, DateTimeOffset? StartsAt = null, DateTimeOffset? EndsAt = null);

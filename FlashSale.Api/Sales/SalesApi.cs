@@ -18,15 +18,19 @@ public static class SalesApi
 
         sales.MapGet("", ListSales)
             .WithName("ListSales")
+            .WithProblems()
             .WithSummary("Upcoming and past sales, newest first, with keyset pagination (pass `next` as `after`)");
         sales.MapGet("/current", GetCurrentSale)
             .WithName("GetCurrentSale")
+            .WithProblems()
             .WithSummary("The running sale and its stock figures");
         sales.MapGet("/{id}", GetSale)
             .WithName("GetSale")
+            .WithProblems()
             .WithSummary("Any sale and its stock figures");
         sales.MapGet("/{id}/items", ListItems)
             .WithName("ListSaleItems")
+            .WithProblems()
             .WithSummary("A sale's items, by position, with keyset pagination (pass `next` as `after`)");
 
         return app;

@@ -1,3 +1,4 @@
+using FlashSale.Api.Problems;
 using FlashSale.Api.Purchases;
 using FlashSale.Api.Validation;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -12,6 +13,7 @@ public static class UsersApi
         app.MapGet("/users/{user_id}/purchases", ListPurchases)
             .WithTags("Users")
             .WithName("ListUserPurchases")
+            .WithProblems()
             .WithSummary("A user's purchases, newest first, in one sale (sale_id) or in all sales");
 
         return app;

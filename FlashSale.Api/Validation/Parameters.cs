@@ -13,6 +13,9 @@ public static class Parameters
 {
     public const int MaxUserIdLength = 64;
 
+    // What TryUserId accepts, as the OpenAPI document states it.
+    public const string UserIdPattern = "^[A-Za-z0-9._@+:-]{1,64}$";
+
     public static bool TryUserId(string? value, string name, [NotNullWhen(true)] out string? userId, [NotNullWhen(false)] out ProblemHttpResult? problem)
     {
         userId = null;
