@@ -17,8 +17,6 @@ public sealed partial class StackReport(
     IHostApplicationLifetime lifetime,
     ILogger<StackReport> logger) : BackgroundService
 {
-    private const string Failed = "Failed";
-
     private static readonly string[] Ended = [KnownResourceStates.Exited, KnownResourceStates.Finished, KnownResourceStates.FailedToStart];
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
@@ -80,13 +78,16 @@ public sealed partial class StackReport(
             {
                 running.Add(update.Resource.Name);
             }
-            else if (state is not null && Ended.Contains(state) && running.Remove(update.Resource.Name) && !lifetime.ApplicationStopping.IsCancellationRequested)
+            else if (state is not null && Ended.Contains(state) && running.Remove(update.Resource.Name)
+                && update.Snapshot.ExitCode is not 0 && !lifetime.ApplicationStopping.IsCancellationRequested)
             {
-                // The orchestrator calls a killed process "Finished"; the dashboard should say it failed.
+                // A process that ends with a non-zero code (a kill, a crash) died; one stopped on request exits with 0.
+                // The orchestrator calls it "Finished" either way: the dashboard shows it as exited in error instead,
+                // a state that keeps its Start command (a state of our own, e.g. "Failed", would hide it).
                 LogDied(logger, update.Resource.Name, state, update.Snapshot.ExitCode);
                 await notifications.PublishUpdateAsync(update.Resource, snapshot => snapshot with
                 {
-                    State = new ResourceStateSnapshot(Failed, KnownResourceStateStyles.Error),
+                    State = new ResourceStateSnapshot(KnownResourceStates.Exited, KnownResourceStateStyles.Error),
                 });
             }
         }

@@ -81,9 +81,10 @@ public sealed class Servers : IAsyncLifetime
     // no other test sees it.
     public async Task StopRedisAsync()
     {
-        var result = await App.ResourceCommands.ExecuteCommandAsync("redis", KnownResourceCommands.StopCommand);
+        using var timeout = new CancellationTokenSource(StartTimeout);
+        var result = await App.ResourceCommands.ExecuteCommandAsync("redis", KnownResourceCommands.StopCommand, timeout.Token);
         Assert.True(result.Success, $"Redis did not stop: {result.Message}");
-        await App.ResourceNotifications.WaitForResourceAsync("redis", [KnownResourceStates.Exited, KnownResourceStates.Finished]);
+        await App.ResourceNotifications.WaitForResourceAsync("redis", [KnownResourceStates.Exited, KnownResourceStates.Finished], timeout.Token);
     }
 
     // Starts it again with no data, as a Redis that lost everything.
@@ -95,9 +96,9 @@ public sealed class Servers : IAsyncLifetime
             Directory.Delete(appendOnly, recursive: true);
         }
 
-        var result = await App.ResourceCommands.ExecuteCommandAsync("redis", KnownResourceCommands.StartCommand);
-        Assert.True(result.Success, $"Redis did not start: {result.Message}");
         using var timeout = new CancellationTokenSource(StartTimeout);
+        var result = await App.ResourceCommands.ExecuteCommandAsync("redis", KnownResourceCommands.StartCommand, timeout.Token);
+        Assert.True(result.Success, $"Redis did not start: {result.Message}");
         await App.ResourceNotifications.WaitForResourceHealthyAsync("redis", timeout.Token);
     }
 
