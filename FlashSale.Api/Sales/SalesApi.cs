@@ -57,20 +57,10 @@ public static class SalesApi
         TimeProvider time,
         CancellationToken cancellationToken)
     {
-        if (!Parameters.TryLimit(limit, "limit", DefaultSalesPageSize, MaxSalesPageSize, out var pageSize, out var problem))
+        if (!Parameters.TryLimit(limit, "limit", DefaultSalesPageSize, MaxSalesPageSize, out var pageSize, out var problem)
+            || !Parameters.TryOptionalSaleId(after, "after", out var afterId, out problem))
         {
             return problem;
-        }
-
-        long? afterId = null;
-        if (after is not null)
-        {
-            if (!Parameters.TrySaleId(after, "after", out var parsed, out problem))
-            {
-                return problem;
-            }
-
-            afterId = parsed;
         }
 
         var now = time.GetUtcNow();

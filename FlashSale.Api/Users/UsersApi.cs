@@ -25,20 +25,10 @@ public static class UsersApi
         PurchaseLedger ledger,
         CancellationToken cancellationToken)
     {
-        if (!Parameters.TryUserId(userId, "user_id", out var user, out var problem))
+        if (!Parameters.TryUserId(userId, "user_id", out var user, out var problem)
+            || !Parameters.TryOptionalSaleId(saleId, "sale_id", out var sale, out problem))
         {
             return problem;
-        }
-
-        long? sale = null;
-        if (saleId is not null)
-        {
-            if (!Parameters.TrySaleId(saleId, "sale_id", out var parsed, out problem))
-            {
-                return problem;
-            }
-
-            sale = parsed;
         }
 
         var purchases = await ledger.ListForUserAsync(user, sale, cancellationToken);
