@@ -13,7 +13,8 @@ public static class CheckoutApi
             .WithName("Checkout")
             .WithProblems()
             .WithSummary("Holds an item of the running sale for the user and returns the code that buys it")
-            .WithDescription("The same user checking out the same item while the hold lasts gets the same code back.");
+            .WithDescription("The same user checking out the same item while the hold lasts gets the same code back. " +
+                "A hold lasts the configured CheckoutHold and never past the sale's end: expires_at says when it ends.");
 
         return app;
     }

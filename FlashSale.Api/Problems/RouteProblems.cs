@@ -44,6 +44,9 @@ public static class RouteProblems
 
     public static IEnumerable<string> Routes => Specific.Keys;
 
+    // The route's own problems, without the common ones.
+    public static IReadOnlyList<ProblemAnswer> SpecificTo(string route) => Specific[route];
+
     // The route's own problems and the common ones, one answer per status, by status.
     public static IReadOnlyList<ProblemAnswer> For(string route) =>
         Specific.TryGetValue(route, out var specific)
