@@ -196,7 +196,7 @@ internal static class ParameterContract
         parameter.Example = example;
         parameter.Description = description;
         parameter.Required = parameter.In == ParameterLocation.Path || parameter.Name is "user_id" or "id" or "code";
-        if (operationId == "ListSales" && parameter.Name == "after" || operationId == "ListSaleItems" && parameter.Name == "after")
+        if (parameter.Name == "after")
         {
             parameter.Description += " Pass the previous page's `next`.";
         }
