@@ -1,6 +1,4 @@
-using System.ComponentModel;
-using System.ComponentModel.DataAnnotations;
-using FlashSale.Api.Validation;
+using FlashSale.Api.Problems;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
 
@@ -13,16 +11,17 @@ public static class CheckoutApi
         app.MapPost("/checkout", Checkout)
             .WithTags("Checkout")
             .WithName("Checkout")
+            .WithProblems()
             .WithSummary("Holds an item of the running sale for the user and returns the code that buys it")
             .WithDescription("The same user checking out the same item while the hold lasts gets the same code back. " +
-                "Refusals: 400 invalid_request, 404 item_not_found / no_active_sale, 409 item_sold / item_reserved / user_limit_reached.");
+                "A hold lasts the configured CheckoutHold and never past the sale's end: expires_at says when it ends.");
 
         return app;
     }
 
     public static Task<Results<Ok<CheckoutResponse>, ProblemHttpResult>> Checkout(
-        [FromQuery(Name = "user_id"), Description(Parameters.UserIdInQuery), StringLength(Parameters.MaxUserIdLength, MinimumLength = 1), RegularExpression(Parameters.UserIdPattern)] string? userId,
-        [FromQuery(Name = "id"), Description("An item of the running sale, e.g. 42-000017 (sale id, dash, six-digit position)")] string? id,
+        [FromQuery(Name = "user_id")] string? userId,
+        [FromQuery(Name = "id")] string? id,
         CheckoutService checkout,
         CancellationToken cancellationToken) =>
         checkout.CheckoutAsync(userId, id, cancellationToken);

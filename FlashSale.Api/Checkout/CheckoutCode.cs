@@ -8,6 +8,11 @@ public static class CheckoutCode
 {
     public const int Length = 32;
 
+    // What TryNormalize accepts, as the OpenAPI document states it; codes are issued in lowercase.
+    public const string Pattern = "^[0-9A-Fa-f]{32}$";
+
+    public const string Example = "3f2a9c0e51b84d7a9e6c2b1f0d4a8e57";
+
     public static string New() => Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(Length / 2));
 
     public static bool TryNormalize(string text, [NotNullWhen(true)] out string? code)

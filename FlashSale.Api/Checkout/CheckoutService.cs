@@ -62,12 +62,12 @@ public sealed partial class CheckoutService(
 
     private async Task<HoldDecision> DecideAsync(Sale sale, ItemId item, string userId, DateTimeOffset now, CancellationToken cancellationToken)
     {
-        var hold = options.Value.CheckoutHold;
-        var decision = await redisHolds.TryHoldAsync(sale, item, userId, now, hold, cancellationToken);
+        var expiresAt = sale.HoldExpiry(now, options.Value.CheckoutHold);
+        var decision = await redisHolds.TryHoldAsync(sale, item, userId, now, expiresAt, cancellationToken);
         if (decision is null)
         {
             // PostgreSQL decides and stores the attempt in the same statement.
-            return await postgresHolds.HoldAndRecordAsync(sale, item, userId, now, hold, cancellationToken);
+            return await postgresHolds.HoldAndRecordAsync(sale, item, userId, now, expiresAt, cancellationToken);
         }
 
         var attempt = new CheckoutAttempt(now, userId, item.ToString(), sale.Id, item.Index, decision.Outcome,

@@ -9,7 +9,7 @@ namespace FlashSale.Api.Checkout;
 public sealed class PostgresHolds(Database database)
 {
     public Task<HoldDecision> HoldAndRecordAsync(
-        Sale sale, ItemId item, string userId, DateTimeOffset now, TimeSpan hold, CancellationToken cancellationToken) =>
+        Sale sale, ItemId item, string userId, DateTimeOffset now, DateTimeOffset expiry, CancellationToken cancellationToken) =>
         database.RunAsync(QueryTypes.Function, Tables.CheckoutAttempts, async (connection, ct) =>
         {
             var newCode = CheckoutCode.New();
@@ -22,7 +22,7 @@ public sealed class PostgresHolds(Database database)
                     new() { Value = item.ToString() },
                     new() { Value = userId },
                     new() { Value = now },
-                    new() { Value = now + hold },
+                    new() { Value = expiry },
                     new() { Value = newCode },
                     new() { Value = sale.MaxItemsPerUser },
                 },

@@ -10,7 +10,7 @@ namespace FlashSale.Api.Checkout;
 public sealed partial class RedisHolds(RedisCommands redis, RedisKeys keys, RedisSaleState saleState, ILogger<RedisHolds> logger)
 {
     public async Task<HoldDecision?> TryHoldAsync(
-        Sale sale, ItemId item, string userId, DateTimeOffset now, TimeSpan hold, CancellationToken cancellationToken)
+        Sale sale, ItemId item, string userId, DateTimeOffset now, DateTimeOffset expiresAt, CancellationToken cancellationToken)
     {
         if (!await saleState.EnsureUsableAsync(sale, cancellationToken))
         {
@@ -24,7 +24,7 @@ public sealed partial class RedisHolds(RedisCommands redis, RedisKeys keys, Redi
                 var result = (RedisResult[])(await redis.ScriptAsync(
                     RedisScript.CheckoutHold,
                     [keys.Loaded(sale.Id), keys.Sold(sale.Id), keys.Hold(sale.Id, item.Index), keys.UserHolds(sale.Id, userId), keys.UserPurchased(sale.Id, userId)],
-                    [item.Index, userId, CheckoutCode.New(), now.ToUnixTimeMilliseconds(), (long)hold.TotalMilliseconds,
+                    [item.Index, userId, CheckoutCode.New(), now.ToUnixTimeMilliseconds(), expiresAt.ToUnixTimeMilliseconds(),
                         sale.MaxItemsPerUser, RedisSaleState.KeyLifetimeMilliseconds(sale, now)],
                     cancellationToken))!;
 

@@ -1,8 +1,10 @@
 using System.Diagnostics;
 using System.Text.Json;
+using System.Text.Json.Serialization;
 using System.Text.RegularExpressions;
 using FlashSale.Api.Checkout;
 using FlashSale.Api.Configuration;
+using FlashSale.Api.Contract;
 using FlashSale.Api.Health;
 using FlashSale.Api.Limits;
 using HealthChecks.NpgSql;
@@ -18,7 +20,6 @@ using FlashSale.ServiceDefaults.Health;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using Npgsql;
-using Scalar.AspNetCore;
 using StackExchange.Redis;
 
 namespace FlashSale.Api.Extensions;
@@ -75,7 +76,13 @@ public static partial class FlashSaleExtensions
                 (elapsed, failed) => sp.GetRequiredService<RedisMetrics>().RecordCommand("PING", elapsed, failed)),
                 failureStatus: null, tags: null, timeout: HealthCheckTimeout));
 
-        services.ConfigureHttpJsonOptions(options => options.SerializerOptions.PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower);
+        services.ConfigureHttpJsonOptions(options =>
+        {
+            options.SerializerOptions.PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower;
+            options.SerializerOptions.Converters.Add(new UtcTimestampConverter());
+            // Numbers are numbers: not also strings, so the document types them as integers.
+            options.SerializerOptions.NumberHandling = JsonNumberHandling.Strict;
+        });
         services.AddProblemDetails(options => options.CustomizeProblemDetails = FrameworkProblems.Customize);
         services.AddExceptionHandler<DependencyFailureHandler>();
 
@@ -84,7 +91,7 @@ public static partial class FlashSaleExtensions
         services.AddExceptionHandler<BadRequestHandler>();
         builder.WebHost.ConfigureKestrel(RequestLimits.ConfigureKestrel);
         services.AddFlashSaleRateLimiting();
-        services.AddOpenApi();
+        services.AddOpenApiContract();
 
         return builder;
     }
@@ -96,6 +103,8 @@ public static partial class FlashSaleExtensions
         // Reading the options validates them: a bad setting stops the start here, before the host starts.
         var options = app.Services.GetRequiredService<IOptions<FlashSaleOptions>>().Value;
         var replicaName = options.ReplicaName;
+        app.UseHeadAsGet();
+        app.UseRouting();
 
         // Set as the answer starts, not as the request arrives: the exception handler clears the headers of a
         // failed request before it writes its 500, and that answer must name its replica too.
@@ -117,9 +126,7 @@ public static partial class FlashSaleExtensions
         app.UseRequestLimits();
         app.UseFlashSaleRateLimiting(options.RateLimit);
 
-        // One document: any other name is no route (404 problem+json), not the OpenAPI middleware's text/plain 404.
-        app.MapOpenApi("/openapi/v1.json");
-        app.MapScalarApiReference();
+        app.MapReferencePages();
 
         app.MapCheckoutApi();
         app.MapPurchaseApi();

@@ -1,3 +1,4 @@
+using FlashSale.Api.Problems;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
 
@@ -10,9 +11,9 @@ public static class PurchaseApi
         app.MapPost("/purchase", Purchase)
             .WithTags("Purchase")
             .WithName("Purchase")
+            .WithProblems()
             .WithSummary("Buys the item a checkout code holds")
-            .WithDescription("Repeating a purchase with the same code returns the same result and never sells twice. " +
-                "Refusals: 400 invalid_request, 404 code_not_found, 410 code_expired, 409 item_sold / user_limit_reached / sale_ended.");
+            .WithDescription("Repeating a purchase with the same code returns the same result and never sells twice.");
 
         return app;
     }

@@ -20,6 +20,7 @@ public static class AdminApi
 
         admin.MapPost("/sales", CreateSale)
             .WithName("CreateSale")
+            .WithProblems()
             .WithSummary("Opens a sale now (or at starts_at). Needs the X-Api-Key header; off while no key is configured");
 
         return app;
@@ -76,7 +77,7 @@ public static class AdminApi
         }
 
         currentSale.Forget();
-        return TypedResults.Created($"/sales/{sale.Id}", SaleResponse.From(sale, 0, 0));
+        return TypedResults.Created($"/sales/{sale.Id}", SaleResponse.From(sale, 0, 0, now));
     }
 
     public static readonly DateTimeOffset FirstTime = new(2000, 1, 1, 0, 0, 0, TimeSpan.Zero);

@@ -10,6 +10,11 @@ public readonly record struct ItemId(long SaleId, int Index)
     public const int IndexDigits = 6;
     public const int MaxLength = 19 + 1 + IndexDigits;
 
+    // The shape TryParse accepts (a sale id above 0, dash, six digits), as the OpenAPI document states it.
+    public const string Pattern = "^0*[1-9][0-9]*-[0-9]{6}$";
+
+    public const string Example = "42-000017";
+
     public override string ToString() => string.Create(CultureInfo.InvariantCulture, $"{SaleId}-{Index:D6}");
 
     public static bool TryParse([NotNullWhen(true)] string? text, out ItemId id)

@@ -72,24 +72,57 @@ public sealed class SaleRepository(Database database)
             }, ct), cancellationToken);
 
     // Sold items come from purchases and held ones from the unexpired granted checkouts: both from the
-    // source of truth, so every replica answers the same.
+    // source of truth, so every replica answers the same. The sale is `s`; $now is the sale clock.
+    private const string SoldCount = "(select count(*) from purchases p where p.sale_id = s.id)::int";
+
+    private const string HeldCount = """
+        (select count(distinct a.item_index) from checkout_attempts a
+         where a.sale_id = s.id and a.outcome = 'ok' and a.expires_at > $2
+           and not exists (select 1 from purchases p where p.sale_id = a.sale_id and p.item_index = a.item_index))::int
+        """;
+
     public Task<(int Sold, int Held)> CountSoldAndHeldAsync(long saleId, DateTimeOffset now, CancellationToken cancellationToken) =>
         database.RunAsync(QueryTypes.Select, Tables.Purchases, async (connection, ct) =>
         {
-            await using var command = new NpgsqlCommand(
-                """
-                select
-                    (select count(*) from purchases p where p.sale_id = $1)::int,
-                    (select count(distinct a.item_index) from checkout_attempts a
-                     where a.sale_id = $1 and a.outcome = 'ok' and a.expires_at > $2
-                       and not exists (select 1 from purchases p where p.sale_id = a.sale_id and p.item_index = a.item_index))::int
-                """, connection)
+            await using var command = new NpgsqlCommand($"select {SoldCount}, {HeldCount} from sales s where s.id = $1", connection)
             {
                 Parameters = { new() { Value = saleId }, new() { Value = now } },
             };
             await using var reader = await command.ExecuteReaderAsync(ct);
-            await reader.ReadAsync(ct);
-            return (reader.GetInt32(0), reader.GetInt32(1));
+            return await reader.ReadAsync(ct) ? (reader.GetInt32(0), reader.GetInt32(1)) : (0, 0);
+        }, cancellationToken);
+
+    // Sales newest first (upcoming ones lead), after the sale `afterId` when given. Sale windows never
+    // overlap, so (starts_at, id) orders them totally and a page boundary is stable. Only a running sale
+    // has holds to count.
+    public Task<IReadOnlyList<SaleSummary>> ListAsync(long? afterId, int limit, DateTimeOffset now, CancellationToken cancellationToken) =>
+        database.RunAsync(QueryTypes.Select, Tables.Sales, async (connection, ct) =>
+        {
+            await using var command = new NpgsqlCommand(
+                $"""
+                select s.id, s.starts_at, s.ends_at, s.total_items, s.max_items_per_user, {SoldCount},
+                    case when s.starts_at <= $2 and s.ends_at > $2 then {HeldCount} else 0 end
+                from sales s
+                where $1::bigint is null or (s.starts_at, s.id) < (select b.starts_at, b.id from sales b where b.id = $1)
+                order by s.starts_at desc, s.id desc
+                limit $3
+                """, connection)
+            {
+                Parameters =
+                {
+                    new() { Value = afterId is { } after ? after : DBNull.Value, NpgsqlDbType = NpgsqlDbType.Bigint },
+                    new() { Value = now },
+                    new() { Value = limit },
+                },
+            };
+            await using var reader = await command.ExecuteReaderAsync(ct);
+            List<SaleSummary> sales = [];
+            while (await reader.ReadAsync(ct))
+            {
+                sales.Add(new SaleSummary(ReadSale(reader), reader.GetInt32(5), reader.GetInt32(6)));
+            }
+
+            return (IReadOnlyList<SaleSummary>)sales;
         }, cancellationToken);
 
     public Task<IReadOnlyList<SaleItem>> ListItemsAsync(
@@ -146,17 +179,14 @@ public sealed class SaleRepository(Database database)
         await using (command)
         {
             await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-            if (!await reader.ReadAsync(cancellationToken))
-            {
-                return null;
-            }
-
-            return new Sale(
-                reader.GetInt64(0),
-                reader.GetFieldValue<DateTimeOffset>(1),
-                reader.GetFieldValue<DateTimeOffset>(2),
-                reader.GetInt32(3),
-                reader.GetInt32(4));
+            return await reader.ReadAsync(cancellationToken) ? ReadSale(reader) : null;
         }
     }
+
+    private static Sale ReadSale(NpgsqlDataReader reader) => new(
+        reader.GetInt64(0),
+        reader.GetFieldValue<DateTimeOffset>(1),
+        reader.GetFieldValue<DateTimeOffset>(2),
+        reader.GetInt32(3),
+        reader.GetInt32(4));
 }

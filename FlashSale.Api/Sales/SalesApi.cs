@@ -9,19 +9,28 @@ public static class SalesApi
 {
     public const int MaxPageSize = 1000;
     public const int DefaultPageSize = 100;
+    public const int MaxSalesPageSize = 100;
+    public const int DefaultSalesPageSize = 20;
 
     public static IEndpointRouteBuilder MapSalesApi(this IEndpointRouteBuilder app)
     {
         var sales = app.MapGroup("/sales").WithTags("Sales");
 
+        sales.MapGet("", ListSales)
+            .WithName("ListSales")
+            .WithProblems()
+            .WithSummary("Upcoming and past sales, newest first, with keyset pagination (pass `next` as `after`)");
         sales.MapGet("/current", GetCurrentSale)
             .WithName("GetCurrentSale")
+            .WithProblems()
             .WithSummary("The running sale and its stock figures");
         sales.MapGet("/{id}", GetSale)
             .WithName("GetSale")
+            .WithProblems()
             .WithSummary("Any sale and its stock figures");
         sales.MapGet("/{id}/items", ListItems)
             .WithName("ListSaleItems")
+            .WithProblems()
             .WithSummary("A sale's items, by position, with keyset pagination (pass `next` as `after`)");
 
         return app;
@@ -38,7 +47,27 @@ public static class SalesApi
         }
 
         var (sold, held) = await sales.CountSoldAndHeldAsync(sale.Id, now, cancellationToken);
-        return TypedResults.Ok(SaleResponse.From(sale, sold, held));
+        return TypedResults.Ok(SaleResponse.From(sale, sold, held, now));
+    }
+
+    public static async Task<Results<Ok<SalePageResponse>, ProblemHttpResult>> ListSales(
+        [FromQuery] string? after,
+        [FromQuery] string? limit,
+        SaleRepository sales,
+        TimeProvider time,
+        CancellationToken cancellationToken)
+    {
+        if (!Parameters.TryLimit(limit, "limit", DefaultSalesPageSize, MaxSalesPageSize, out var pageSize, out var problem)
+            || !Parameters.TryOptionalSaleId(after, "after", out var afterId, out problem))
+        {
+            return problem;
+        }
+
+        var now = time.GetUtcNow();
+        var found = await sales.ListAsync(afterId, pageSize + 1, now, cancellationToken);
+        var page = found.Take(pageSize).Select(summary => SaleResponse.From(summary, now)).ToList();
+        var next = found.Count > pageSize ? page[^1].Id : (long?)null;
+        return TypedResults.Ok(new SalePageResponse(page, next));
     }
 
     public static async Task<Results<Ok<SaleResponse>, ProblemHttpResult>> GetSale(
@@ -55,8 +84,9 @@ public static class SalesApi
             return Problem.NotFound(ProblemCodes.SaleNotFound, $"There is no sale {saleId}");
         }
 
-        var (sold, held) = await sales.CountSoldAndHeldAsync(sale.Id, time.GetUtcNow(), cancellationToken);
-        return TypedResults.Ok(SaleResponse.From(sale, sold, held));
+        var now = time.GetUtcNow();
+        var (sold, held) = await sales.CountSoldAndHeldAsync(sale.Id, now, cancellationToken);
+        return TypedResults.Ok(SaleResponse.From(sale, sold, held, now));
     }
 
     public static async Task<Results<Ok<ItemPageResponse>, ProblemHttpResult>> ListItems(

@@ -1,5 +1,4 @@
-using System.ComponentModel;
-using System.ComponentModel.DataAnnotations;
+using FlashSale.Api.Problems;
 using FlashSale.Api.Purchases;
 using FlashSale.Api.Validation;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -14,31 +13,22 @@ public static class UsersApi
         app.MapGet("/users/{user_id}/purchases", ListPurchases)
             .WithTags("Users")
             .WithName("ListUserPurchases")
+            .WithProblems()
             .WithSummary("A user's purchases, newest first, in one sale (sale_id) or in all sales");
 
         return app;
     }
 
     public static async Task<Results<Ok<UserPurchasesResponse>, ProblemHttpResult>> ListPurchases(
-        [FromRoute(Name = "user_id"), Description(Parameters.UserIdInPath), StringLength(Parameters.MaxUserIdLength, MinimumLength = 1), RegularExpression(Parameters.UserIdPattern)] string userId,
+        [FromRoute(Name = "user_id")] string userId,
         [FromQuery(Name = "sale_id")] string? saleId,
         PurchaseLedger ledger,
         CancellationToken cancellationToken)
     {
-        if (!Parameters.TryUserId(userId, "user_id", out var user, out var problem))
+        if (!Parameters.TryUserId(userId, "user_id", out var user, out var problem)
+            || !Parameters.TryOptionalSaleId(saleId, "sale_id", out var sale, out problem))
         {
             return problem;
-        }
-
-        long? sale = null;
-        if (saleId is not null)
-        {
-            if (!Parameters.TrySaleId(saleId, "sale_id", out var parsed, out problem))
-            {
-                return problem;
-            }
-
-            sale = parsed;
         }
 
         var purchases = await ledger.ListForUserAsync(user, sale, cancellationToken);

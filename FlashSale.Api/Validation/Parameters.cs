@@ -98,6 +98,25 @@ public static class Parameters
         return true;
     }
 
+    // An optional sale id: absent is null, present must be valid.
+    public static bool TryOptionalSaleId(string? value, string name, out long? saleId, [NotNullWhen(false)] out ProblemHttpResult? problem)
+    {
+        saleId = null;
+        problem = null;
+        if (value is null)
+        {
+            return true;
+        }
+
+        if (!TrySaleId(value, name, out var parsed, out problem))
+        {
+            return false;
+        }
+
+        saleId = parsed;
+        return true;
+    }
+
     public static bool TryLimit(string? value, string name, int defaultValue, int max, out int limit, [NotNullWhen(false)] out ProblemHttpResult? problem)
     {
         limit = defaultValue;

@@ -1,6 +1,10 @@
 using System.Net;
+using System.Text.Json;
+using FlashSale.Api.Storage;
 using FlashSale.Tests.Infrastructure;
 using FlashSale.Tests.Scenarios;
+using Microsoft.Extensions.DependencyInjection;
+using StackExchange.Redis;
 
 namespace FlashSale.Tests.Integration;
 
@@ -161,4 +165,58 @@ public sealed class CheckoutTests(Servers servers)
             outcomes);
         Assert.Equal(2L, await stack.ScalarAsync<long>("select count(*) from checkout_attempts where code = $1", held.Code));
     }
+
+    // Redis decides when it is up; PostgreSQL decides alone when it is not (an unreachable Redis address).
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public async Task HoldIsCutAtTheSalesEnd(bool redisDecides)
+    {
+        await using var stack = await TestStack.StartAsync(servers, s =>
+            (redisDecides ? s : s with { Redis = "127.0.0.1:1" }).With("FlashSale:CheckoutHold", "00:05:00"));
+        var now = DateTimeOffset.UtcNow;
+        var sale = (await stack.Admin.CreateSaleAsync(3, now.AddSeconds(-1), now.AddSeconds(40))).Ok();
+
+        var before = DateTimeOffset.UtcNow;
+        var reply = await stack.Api.CheckoutAsync("alice", FlashSaleClient.ItemId(sale.Id, 0));
+        var hold = reply.Ok();
+
+        Assert.Equal(sale.EndsAt, hold.ExpiresAt);
+        Assert.Matches(TimestampPattern, JsonDocument.Parse(reply.Body).RootElement.GetProperty("expires_at").GetString());
+        Assert.Equal(hold.ExpiresAt.UtcDateTime, await stack.ScalarAsync<DateTime>("select expires_at from checkout_attempts where code = $1", hold.Code));
+        if (redisDecides)
+        {
+            var redis = stack.Host.Services.GetRequiredService<IConnectionMultiplexer>().GetDatabase();
+            var ttl = await redis.KeyTimeToLiveAsync(stack.Host.Services.GetRequiredService<RedisKeys>().Hold(sale.Id, 0));
+            Assert.NotNull(ttl);
+            Assert.InRange(ttl.Value, TimeSpan.FromSeconds(1), sale.EndsAt - before + TimeSpan.FromMilliseconds(1));
+        }
+    }
+
+    [Fact]
+    public async Task EveryTimestampIsUtcWithMilliseconds()
+    {
+        await using var stack = await TestStack.StartAsync(servers);
+        var sale = await stack.OpenSaleAsync(3);
+
+        var checkout = await stack.Api.CheckoutAsync("alice", FlashSaleClient.ItemId(sale.Id, 1));
+        var purchase = await stack.Api.PurchaseAsync(checkout.Ok().Code);
+        var saleReply = await stack.Api.SaleAsync(sale.Id);
+        var purchases = await stack.Api.PurchasesOfAsync("alice");
+
+        var stamps = new[] { checkout.Body, purchase.Body, saleReply.Body, purchases.Body }
+            .SelectMany(body => Timestamps(JsonDocument.Parse(body).RootElement)).ToList();
+        Assert.Equal(5, stamps.Count);
+        Assert.All(stamps, stamp => Assert.Matches(TimestampPattern, stamp));
+    }
+
+    private const string TimestampPattern = @"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$";
+
+    private static IEnumerable<string> Timestamps(JsonElement element) => element.ValueKind switch
+    {
+        JsonValueKind.Object => element.EnumerateObject().SelectMany(p =>
+            p.Name.EndsWith("_at", StringComparison.Ordinal) ? [p.Value.GetString()!] : Timestamps(p.Value)),
+        JsonValueKind.Array => element.EnumerateArray().SelectMany(Timestamps),
+        _ => [],
+    };
 }

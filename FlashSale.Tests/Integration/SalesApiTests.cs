@@ -1,6 +1,7 @@
 using System.Net;
 using FlashSale.Tests.Infrastructure;
 using FlashSale.Tests.Scenarios;
+using Microsoft.Extensions.Time.Testing;
 
 namespace FlashSale.Tests.Integration;
 
@@ -24,6 +25,56 @@ public sealed class SalesApiTests(Servers servers)
         Assert.Equal(current, byId);
         Assert.Equal(TimeSpan.FromHours(1), current.EndsAt - current.StartsAt);
     }
+
+    [Fact]
+    public async Task SaleSaysWhetherItIsUpcomingRunningOrEndedAndCountsHonestlyAfterItsEnd()
+    {
+        var clock = new FakeTimeProvider(DateTimeOffset.UtcNow);
+        await using var stack = await TestStack.StartAsync(servers, s => s with { Time = clock });
+        var sale = (await stack.Admin.CreateSaleAsync(5, clock.GetUtcNow().AddMinutes(1), clock.GetUtcNow().AddMinutes(11))).Ok();
+        Assert.Equal(("upcoming", 0, 0, 5, 0), Figures(sale));
+
+        clock.Advance(TimeSpan.FromMinutes(2));
+        var bought = (await stack.Api.CheckoutAsync("alice", FlashSaleClient.ItemId(sale.Id, 0))).Ok();
+        (await stack.Api.PurchaseAsync(bought.Code)).Ok();
+        (await stack.Api.CheckoutAsync("bob", FlashSaleClient.ItemId(sale.Id, 1))).Ok();
+        Assert.Equal(("running", 1, 1, 3, 0), Figures((await stack.Api.SaleAsync(sale.Id)).Ok()));
+
+        clock.Advance(TimeSpan.FromMinutes(10));
+        var ended = (await stack.Api.SaleAsync(sale.Id)).Ok();
+        Assert.Equal(("ended", 1, 0, 0, 4), Figures(ended));
+        Assert.Equal(ended, (await stack.Api.SalesAsync()).Ok().Sales.Single());
+    }
+
+    [Fact]
+    public async Task SalesAreListedNewestFirstInKeysetPages()
+    {
+        var clock = new FakeTimeProvider(DateTimeOffset.UtcNow);
+        await using var stack = await TestStack.StartAsync(servers, s => s with { Time = clock });
+        var start = clock.GetUtcNow();
+        var created = new List<long>();
+        foreach (var hours in new[] { 0, 2, 4, 6, 8 })
+        {
+            created.Add((await stack.Admin.CreateSaleAsync(3, start.AddHours(hours), start.AddHours(hours + 1))).Ok().Id);
+        }
+
+        clock.Advance(TimeSpan.FromHours(4.5));
+
+        var first = (await stack.Api.SalesAsync("?limit=2")).Ok();
+        var second = (await stack.Api.SalesAsync($"?limit=2&after={first.Next}")).Ok();
+        var third = (await stack.Api.SalesAsync($"?limit=2&after={second.Next}")).Ok();
+        var all = first.Sales.Concat(second.Sales).Concat(third.Sales).ToList();
+
+        Assert.Equal(Enumerable.Reverse(created), all.Select(s => s.Id));
+        Assert.Equal(["upcoming", "upcoming", "running", "ended", "ended"], all.Select(s => s.State));
+        Assert.Null(third.Next);
+        Assert.Equal(5, (await stack.Api.SalesAsync()).Ok().Sales.Count);
+        (await stack.Api.SalesAsync("?limit=101")).Refused(HttpStatusCode.BadRequest, "invalid_request");
+        Assert.Equal("after", (await stack.Api.SalesAsync("?after=x")).Refused(HttpStatusCode.BadRequest, "invalid_request").Parameter);
+    }
+
+    private static (string, int, int, int, int) Figures(SaleDto sale) =>
+        (sale.State, sale.ItemsSold, sale.ItemsHeld, sale.ItemsAvailable, sale.ItemsUnsold);
 
     [Fact]
     public async Task UnknownOrMalformedSaleIdsAreRefused()

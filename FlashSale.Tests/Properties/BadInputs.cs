@@ -116,11 +116,10 @@ public static class BadInputs
         Headers,
         (user, query, headers) => new Probe("GET", $"/users/{user.Replace("/", "%2F", StringComparison.Ordinal)}/purchases", query, headers, null, null));
 
-    // Calls on no route, and every route of the contract with a method it does not take. /health, /alive and
-    // /metrics are left out: they answer any method (ServiceDefaults maps them so).
+    // Calls on no route, and every route of the contract with a method it does not take.
     public static readonly Gen<Probe> Misrouted = Gen.Select(
         Gen.OneOf("/", "/checkout", "/purchase", "/sales", "/sales/current", "/sales/1", "/sales/1/items", "/users/alice/purchases", "/admin/sales",
-            "/admin", "/nope", "/checkout/extra", "/sales/1/items/2", "/admin/sales/1", "/users/alice", "/openapi/v2.json"),
+            "/health", "/alive", "/metrics", "/admin", "/nope", "/checkout/extra", "/sales/1/items/2", "/admin/sales/1", "/users/alice", "/openapi/v2.json"),
         Gen.OneOf("GET", "POST", "PUT", "DELETE", "PATCH", "OPTIONS", "TRACE", "CONNECT", "PROPFIND", "FOO"),
         Headers,
         (path, method, headers) => new Probe(method, path, "", headers, null, null))
@@ -129,7 +128,8 @@ public static class BadInputs
     private static bool IsMisrouted(Probe probe) => (probe.Method, probe.Path) switch
     {
         ("POST", "/checkout" or "/purchase" or "/admin/sales") => false,
-        ("GET", "/sales/current" or "/sales/1" or "/sales/1/items" or "/users/alice/purchases") => false,
+        ("GET" or "HEAD", "/" or "/sales" or "/sales/current" or "/sales/1" or "/sales/1/items" or "/users/alice/purchases"
+            or "/health" or "/alive" or "/metrics") => false,
         _ => true,
     };
 

@@ -14,6 +14,8 @@ public sealed class FlashSaleClient(HttpClient http)
     public Task<Reply<SaleDto>> CreateSaleAsync(int totalItems, DateTimeOffset? startsAt = null, DateTimeOffset? endsAt = null) =>
         SendAsync<SaleDto>(HttpMethod.Post, "/admin/sales", new { total_items = totalItems, starts_at = startsAt, ends_at = endsAt });
 
+    public Task<Reply<SalePageDto>> SalesAsync(string query = "") => SendAsync<SalePageDto>(HttpMethod.Get, "/sales" + query);
+
     public Task<Reply<SaleDto>> CurrentSaleAsync() => SendAsync<SaleDto>(HttpMethod.Get, "/sales/current");
 
     public Task<Reply<SaleDto>> SaleAsync(long saleId) => SendAsync<SaleDto>(HttpMethod.Get, $"/sales/{saleId}");
@@ -84,7 +86,10 @@ public sealed record Reply<T>(HttpStatusCode Status, T? Value, ProblemDto? Probl
 
 public sealed record ProblemDto(string? Type, string? Title, int? Status, string? Detail, string? Code, string? Parameter);
 
-public sealed record SaleDto(long Id, DateTimeOffset StartsAt, DateTimeOffset EndsAt, int TotalItems, int ItemsSold, int ItemsHeld, int ItemsAvailable);
+public sealed record SaleDto(
+    long Id, string State, DateTimeOffset StartsAt, DateTimeOffset EndsAt, int TotalItems, int ItemsSold, int ItemsHeld, int ItemsAvailable, int ItemsUnsold);
+
+public sealed record SalePageDto(List<SaleDto> Sales, long? Next);
 
 public sealed record ItemDto(string Id, string Name, string ImageUrl, string Status);
 

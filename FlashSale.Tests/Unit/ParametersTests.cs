@@ -1,5 +1,6 @@
 using System.Text.RegularExpressions;
 using CsCheck;
+using FlashSale.Api.Checkout;
 using FlashSale.Api.Sales;
 using FlashSale.Api.Validation;
 
@@ -90,4 +91,43 @@ public sealed class ParametersTests
         Assert.True(Parameters.TryStatus(text, "status", out var status, out _));
         Assert.Equal(expected, status);
     }
+
+    // The OpenAPI document states these patterns; they must accept exactly what the validation accepts.
+    [Theory]
+    [InlineData("alice")]
+    [InlineData("user-42_x.y+z:9@a")]
+    [InlineData("")]
+    [InlineData("al ice")]
+    [InlineData("alice\n")]
+    [InlineData("ålice")]
+    [InlineData("1234567890123456789012345678901234567890123456789012345678901234")]
+    [InlineData("12345678901234567890123456789012345678901234567890123456789012345")]
+    public void UserIdPatternMatchesExactlyTheAcceptedUserIds(string value) =>
+        Assert.Equal(Parameters.TryUserId(value, "user_id", out _, out _), Matches(Parameters.UserIdPattern, value));
+
+    [Theory]
+    [InlineData("42-000017")]
+    [InlineData("007-000001")]
+    [InlineData("0-000001")]
+    [InlineData("42-17")]
+    [InlineData("42-0000017")]
+    [InlineData("-000017")]
+    [InlineData("4a-000017")]
+    [InlineData("42-000017\n")]
+    [InlineData("9223372036854775807-999999")]
+    public void ItemIdPatternMatchesExactlyTheAcceptedItemIds(string value) =>
+        Assert.Equal(ItemId.TryParse(value, out _), Matches(ItemId.Pattern, value) && value.Length <= ItemId.MaxLength);
+
+    [Theory]
+    [InlineData("3f2a9c0e51b84d7a9e6c2b1f0d4a8e57")]
+    [InlineData("3F2A9C0E51B84D7A9E6C2B1F0D4A8E57")]
+    [InlineData("3f2a9c0e51b84d7a9e6c2b1f0d4a8e5")]
+    [InlineData("3f2a9c0e51b84d7a9e6c2b1f0d4a8e5g")]
+    [InlineData("3f2a9c0e51b84d7a9e6c2b1f0d4a8e57\n")]
+    public void CodePatternMatchesExactlyTheAcceptedCodes(string value) =>
+        Assert.Equal(CheckoutCode.TryNormalize(value, out _), Matches(CheckoutCode.Pattern, value));
+
+    // JSON Schema patterns are ECMA 262, where $ ends the text; in .NET it may also stand before a last newline.
+    private static bool Matches(string pattern, string value) =>
+        Regex.IsMatch(value, pattern.TrimEnd('$') + @"\z", RegexOptions.CultureInvariant);
 }

@@ -1,7 +1,10 @@
 -- Decides a checkout atomically: sold? held by someone else? already held by this user (same code back)?
 -- would this user exceed the limit counting live holds and purchases? If free, records the hold.
 -- KEYS: loaded, sold bitmap, item hold, user's holds (zset scored by expiry ms), user's purchased items (set)
--- ARGV: item index, user id, new code, now ms, hold ms, max items per user, ttl ms of per-sale keys
+-- ARGV: item index, user id, new code, now ms, the new hold's expiry ms (never after the sale's end), max items
+-- per user, ttl ms of per-sale keys. The hold key lives until that expiry
+-- on the caller's clock (PX from its now, not PXAT: the API's and Redis's clocks may differ); decisions read
+-- the expiry stored in the key's value.
 if redis.call('EXISTS', KEYS[1]) == 0 then
   return {'not_loaded'}
 end
@@ -26,8 +29,8 @@ local bought = redis.call('SCARD', KEYS[5])
 if live + bought >= tonumber(ARGV[6]) then
   return {'user_limit_reached'}
 end
-local expires = now + tonumber(ARGV[5])
-redis.call('SET', KEYS[3], ARGV[2] .. '|' .. ARGV[3] .. '|' .. expires, 'PX', ARGV[5])
+local expires = tonumber(ARGV[5])
+redis.call('SET', KEYS[3], ARGV[2] .. '|' .. ARGV[3] .. '|' .. expires, 'PX', math.max(1, expires - now))
 redis.call('ZADD', KEYS[4], expires, index)
 redis.call('PEXPIRE', KEYS[4], ARGV[7])
 return {'ok', ARGV[3], tostring(expires), 'new'}
