@@ -3,8 +3,8 @@ using System.Globalization;
 namespace FlashSale.Benchmark.Load;
 
 // CPU time of the API processes and of PostgreSQL (the postmaster, its live backends and the backends it has
-// reaped) over the measured phase, from Linux's /proc in clock ticks of 10 ms, and the API's resident memory
-// sampled every 100 ms.
+// reaped) over the measured phase, from Linux's /proc in clock ticks of 10 ms, and the resident memory of the
+// largest API process, sampled every 100 ms.
 public sealed class ProcessWatch(IReadOnlyList<int> apiPids, int? postgresPid) : IAsyncDisposable
 {
     private const double TicksPerSecond = 100;
@@ -57,7 +57,7 @@ public sealed class ProcessWatch(IReadOnlyList<int> apiPids, int? postgresPid) :
         using var timer = new PeriodicTimer(TimeSpan.FromMilliseconds(100));
         do
         {
-            var rss = apiPids.Sum(ResidentBytes);
+            var rss = apiPids.Count == 0 ? 0 : apiPids.Max(ResidentBytes);
             if (rss > Interlocked.Read(ref _peakRssBytes))
             {
                 Interlocked.Exchange(ref _peakRssBytes, rss);
