@@ -7,6 +7,8 @@
 # bench. Writes docs/benchmarks.md and its charts (docs/images/benchmark-*.png), then stops the stack.
 #   ./bench.sh                 # about 8 minutes here
 #   BENCH_QUICK=1 ./bench.sh   # shorter runs and a 2,000-item rush, to try the script (same document)
+#   BENCH_PROFILE=1 ./bench.sh # also one more 1-replica rush under dotnet-trace (installed on first use), whose
+#                              # top methods go into the document; that rush is not among the measured runs
 set -euo pipefail
 cd "$(dirname "$0")"
 source scripts/prerequisites.sh
@@ -171,6 +173,27 @@ load rush-1 --scenario rush "${one[@]}" "${common[@]}" --items "$items" --shoppe
          left(regexp_replace(query, '\s+', ' ', 'g'), 110) as query
   from pg_stat_statements order by total_exec_time desc limit 12" >"$results/pg_stat_statements-rush-1.txt"
 load rush-2 --scenario rush "${two[@]}" "${common[@]}" --items "$items" --shoppers "$shoppers" --duration "$rush_limit"
+
+# 3. Optionally, where api-1's time goes during a rush: dotnet-trace's sampled thread stacks, top methods.
+if [ -n "${BENCH_PROFILE:-}" ]; then
+  tools="$HOME/.dotnet/flashsale-bench-tools"
+  [ -x "$tools/dotnet-trace" ] || dotnet tool install dotnet-trace --version 10.0.750501 --tool-path "$tools" >/dev/null
+  echo; echo "== rush under dotnet-trace (api-1)"
+  echo "dotnet-trace collect -p \$API1_PID --profile dotnet-sampled-thread-time --duration 00:00:00:15   # during a 1-replica rush" >>"$commands"
+  "$tools/dotnet-trace" collect -p "${replica_pid[api-1]}" --profile dotnet-sampled-thread-time --duration 00:00:00:15 \
+    -o "$data/rush.nettrace" >"$data/trace.log" 2>&1 &
+  tracer=$!
+  sleep 2
+  "${tool[@]}" --scenario rush "${one[@]}" "${common[@]}" --items "$items" --shoppers "$shoppers" --duration "$rush_limit" \
+    --label rush-profiled --report "$data/rush-profiled.json" | tail -4
+  wait "$tracer" || true
+  {
+    echo "inclusive (time a method was anywhere on a sampled stack):"
+    "$tools/dotnet-trace" report "$data/rush.nettrace" topN -n 25 --inclusive
+    echo; echo "exclusive (time a method was on top of a sampled stack):"
+    "$tools/dotnet-trace" report "$data/rush.nettrace" topN -n 25
+  } >"$results/dotnet-trace-rush.txt" 2>&1 || true
+fi
 
 fact load_after "$(load1)"
 fact bench_seconds "$((SECONDS - started))"

@@ -144,6 +144,19 @@ public static class BenchDocument
             Line();
         }
 
+        if (results.Text("dotnet-trace-rush.txt") is { Length: > 0 } profile)
+        {
+            Line("## Where api-1's time went in a rush (dotnet-trace)");
+            Line();
+            Line("One more 1-replica rush after the measured ones, with `dotnet-trace`'s `dotnet-sampled-thread-time` profile on api-1 for 15 s "
+                + "(about 100 samples a second of every managed thread, waiting ones included, so it shows wall-clock time, not only CPU):");
+            Line();
+            Line("```text");
+            Line(profile);
+            Line("```");
+            Line();
+        }
+
         if (results.Text("notes.md") is { Length: > 0 } notes)
         {
             Line(notes);
