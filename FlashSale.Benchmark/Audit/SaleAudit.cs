@@ -10,7 +10,9 @@ public static class SaleAudit
     public static async Task<AuditResult> RunAsync(
         string connectionString, long saleId, Scenario scenario, int shoppers, SeenSnapshot seen, CancellationToken cancellationToken)
     {
-        await using var database = NpgsqlDataSource.Create(connectionString);
+        // A busy machine makes the counts over a large sale slow; the audit waits rather than fails for that.
+        var settings = new NpgsqlConnectionStringBuilder(connectionString) { CommandTimeout = 600, Timeout = 60 };
+        await using var database = NpgsqlDataSource.Create(settings.ConnectionString);
         var checks = new List<AuditCheck>();
 
         var (totalItems, maxPerUser) = await SingleAsync(database, "select total_items, max_items_per_user from sales where id = $1",
