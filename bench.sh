@@ -180,12 +180,16 @@ if [ -n "${BENCH_PROFILE:-}" ]; then
   [ -x "$tools/dotnet-trace" ] || dotnet tool install dotnet-trace --version 10.0.750501 --tool-path "$tools" >/dev/null
   echo; echo "== rush under dotnet-trace (api-1)"
   echo "dotnet-trace collect -p \$API1_PID --profile dotnet-sampled-thread-time --duration 00:00:00:15   # during a 1-replica rush" >>"$commands"
+  # The tool may first wait for the previous sale's end: the trace starts when the rush does.
+  "${tool[@]}" --scenario rush "${one[@]}" "${common[@]}" --items "$items" --shoppers "$shoppers" --duration "$rush_limit" \
+    --label rush-profiled --report "$data/rush-profiled.json" >"$data/rush-profiled.log" 2>&1 &
+  profiled=$!
+  until grep -q "^Rush against" "$data/rush-profiled.log" || ! kill -0 "$profiled" 2>/dev/null; do sleep 0.2; done
   "$tools/dotnet-trace" collect -p "${replica_pid[api-1]}" --profile dotnet-sampled-thread-time --duration 00:00:00:15 \
     -o "$data/rush.nettrace" >"$data/trace.log" 2>&1 &
   tracer=$!
-  sleep 2
-  "${tool[@]}" --scenario rush "${one[@]}" "${common[@]}" --items "$items" --shoppers "$shoppers" --duration "$rush_limit" \
-    --label rush-profiled --report "$data/rush-profiled.json" | tail -4
+  wait "$profiled"
+  tail -4 "$data/rush-profiled.log"
   wait "$tracer" || true
   {
     echo "inclusive (time a method was anywhere on a sampled stack):"
