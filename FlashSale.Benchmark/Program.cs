@@ -1,8 +1,7 @@
+using System.CommandLine;
 using FlashSale.Benchmark;
 
-// Drives a running FlashSale with concurrent shoppers (checkout, then purchase of what they hold) and prints
-// throughput and latency. Example: dotnet run --project FlashSale.Benchmark -c Release -- --url http://127.0.0.1:8080 --admin-key KEY
-var options = BenchmarkOptions.Parse(args);
-var report = await new ShopperLoad(options).RunAsync();
-report.Print(Console.Out);
-return report.Failures.Keys.Any(code => code is "dependency_unavailable" or "http_500") ? 1 : 0;
+// FlashSale's load tool: runs a scenario against one or more replicas, prints a table per endpoint, audits the
+// sale in PostgreSQL (exit code 1 when the audit fails), and with `report` turns a benchmark's results into
+// docs/benchmarks.md with its charts. `--help` lists the options.
+return await Commands.Build().Parse(args).InvokeAsync();

@@ -20,7 +20,8 @@ public static class ApiReplicasExtensions
 {
     public static ApiReplicas AddApiReplicas(this IDistributedApplicationBuilder builder, StorageResources storage, StackSettings stack)
     {
-        // A fresh admin key each run unless Parameters:admin-api-key gives one; the ready report prints it.
+        // Generated once and kept in the AppHost's user secrets (Aspire does so for generated parameters) unless
+        // Parameters:admin-api-key gives one; the ready report prints it.
         var adminKey = builder.AddParameter("admin-api-key", new GenerateParameterDefault { MinLength = 24, Special = false }, secret: true);
         var forwarded = builder.Configuration.GetSection("FlashSale").AsEnumerable(makePathsRelative: true)
             .Where(setting => setting.Value is not null && setting.Key != "ReplicaName")

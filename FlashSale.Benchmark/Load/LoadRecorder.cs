@@ -1,0 +1,53 @@
+using System.Collections.Concurrent;
+
+namespace FlashSale.Benchmark.Load;
+
+// Everything measured in one run: per-endpoint statistics of the measured phase, its timeline, and the
+// counters the audit needs (kept for the whole run). Requests outside the measured phase (opening the sale,
+// preparing codes) are counted for the audit but not in the statistics.
+public sealed class LoadRecorder(TimeSpan length)
+{
+    private readonly ConcurrentDictionary<string, EndpointStats> _endpoints = new();
+    private volatile bool _measuring;
+    private long _sold;
+
+    public Timeline Timeline { get; } = new(length);
+
+    public SeenCounters Seen { get; } = new();
+
+    public long Sold => Interlocked.Read(ref _sold);
+
+    public IEnumerable<EndpointStats> Endpoints => _endpoints.Values.OrderBy(e => e.Name, StringComparer.Ordinal);
+
+    public void StartMeasuring()
+    {
+        Timeline.Start();
+        _measuring = true;
+    }
+
+    public void StopMeasuring() => _measuring = false;
+
+    public void Record(string endpoint, TimeSpan latency, string status, string? problem)
+    {
+        if (!_measuring)
+        {
+            return;
+        }
+
+        _endpoints.GetOrAdd(endpoint, name => new EndpointStats(name)).Record(latency, status, problem);
+        Timeline.Request();
+    }
+
+    public void ItemSold()
+    {
+        Interlocked.Increment(ref _sold);
+        if (_measuring)
+        {
+            Timeline.Sold();
+        }
+    }
+
+    public long Errors => _endpoints.Values.Sum(e => e.Errors);
+
+    public long Requests => _endpoints.Values.Sum(e => e.Count);
+}

@@ -1,0 +1,195 @@
+using System.Globalization;
+using System.Text;
+using FlashSale.Benchmark.Audit;
+using FlashSale.Benchmark.Load;
+
+namespace FlashSale.Benchmark.Reports;
+
+// docs/benchmarks.md from a results folder: the machine and how loaded it was, each FlashSale figure beside
+// the ceiling measured in the same run with their ratio and the issue's target, every run's endpoints, the
+// audits, the charts and PostgreSQL's top statements.
+public static class BenchDocument
+{
+    public static string Write(BenchResults results, string chartsFolderFromDocument)
+    {
+        var doc = new StringBuilder();
+        void Line(string text = "") => doc.Append(text).Append('\n');
+
+        Line("# Benchmarks");
+        Line();
+        Line($"Written by `./bench.sh` on {results.Fact("date")} (commit {results.Fact("commit")}); the whole bench took {results.Fact("bench_seconds")} s.");
+        Line("Run it again with `./bench.sh` (it builds in Release, starts a fresh stack through the AppHost with two replicas, "
+            + "measures, rewrites this file and its charts, and stops the stack). The figures below are from that one run.");
+        Line();
+        Line("## Machine");
+        Line();
+        Line($"- {results.Fact("machine_cpu")}, {results.Fact("machine_cores")} cores, {results.Fact("machine_memory")} of memory, Linux {results.Fact("machine_kernel")}.");
+        Line($"- Load average (1 min) when the bench started: {results.Fact("load_before")}; when it ended: {results.Fact("load_after")}. "
+            + $"Other processes running FlashSale or its servers at the start: {results.Fact("other_stacks")}.");
+        Line("- **The machine is shared**: the load tool, the API replicas, PostgreSQL (fsync and synchronous commit on), Redis and "
+            + "the Aspire orchestrator (with its dashboard receiving every replica's traces, metrics and logs) all run on the same cores, "
+            + "and so do other people's builds and tests. A load average above the core count means every figure here is lower, and "
+            + "noisier, than the same code would give on a quiet machine; compare ratios taken in the same run rather than absolute figures "
+            + "across runs.");
+        Line();
+
+        Line("## FlashSale beside the machine's ceilings");
+        Line();
+        Line("Each ceiling is measured in the same run, on the same stack: the load tool against `GET /alive` (what serving any request costs here), "
+            + "`redis-benchmark` running FlashSale's checkout script (`checkout_hold.lua`), and `pgbench` running FlashSale's purchase "
+            + $"(`purchase_batch` with one code per durable transaction, {results.Fact("pgbench_clients")} clients).");
+        Line();
+        Line("| measure | FlashSale | ceiling (same run) | ratio | issue 9's target |");
+        Line("| --- | --- | --- | --- | --- |");
+        foreach (var replicas in new[] { 1, 2 })
+        {
+            var alive = results.Run($"alive-{replicas}");
+            if (results.Run($"checkout-{replicas}") is { } checkout && Endpoint(checkout, ShopClient.CheckoutRoute) is { } co)
+            {
+                Line($"| checkout, {Replicas(replicas)}, {checkout.Connections} connections | {Rate(co.RequestsPerSecond)}/s, p99 {Ms(co.P99Ms)} | "
+                    + $"GET /alive {Rate(alive?.RequestsPerSecond)}/s | {Percent(co.RequestsPerSecond, alive?.RequestsPerSecond)} | ≥ 50 % of /alive, p99 ≤ 15 ms |");
+                if (replicas == 1)
+                {
+                    Line($"| checkout, {Replicas(replicas)} | {Rate(co.RequestsPerSecond)}/s | redis-benchmark checkout script {Rate(results.Number("redis_checkout_rps"))}/s | "
+                        + $"{Percent(co.RequestsPerSecond, results.Number("redis_checkout_rps"))} | |");
+                }
+            }
+
+            if (results.Run($"purchase-{replicas}") is { } purchase && Endpoint(purchase, ShopClient.PurchaseRoute) is { } pu)
+            {
+                Line($"| purchase, {Replicas(replicas)}, {purchase.Connections} connections | {Rate(pu.RequestsPerSecond)}/s, p99 {Ms(pu.P99Ms)} | "
+                    + $"pgbench one-purchase transactions {Rate(results.Number("pgbench_purchase_tps"))}/s | {Times(pu.RequestsPerSecond, results.Number("pgbench_purchase_tps"))} | ≥ 2× pgbench |");
+            }
+
+            if (results.Run($"rush-{replicas}") is { } rush)
+            {
+                // The ceiling of a rush: two requests per item (checkout and purchase) at the /alive rate.
+                var floor = alive is { RequestsPerSecond: > 0 } ? 2.0 * rush.TotalItems / alive.RequestsPerSecond : (double?)null;
+                var soldOut = rush.SoldOutAfterSeconds is { } s ? $"sold out in {s:0.0} s" : $"{rush.Sold:N0} of {rush.TotalItems:N0} sold in {rush.ElapsedSeconds:0.0} s";
+                Line($"| rush of {rush.TotalItems:N0} items, {rush.Shoppers:N0} shoppers, {Replicas(replicas)} | {soldOut} | "
+                    + $"{(floor is { } f ? $"{f:0.0} s" : "?")} (2 requests per item at the /alive rate) | "
+                    + $"{(floor is { } g && rush.SoldOutAfterSeconds is { } t ? $"{g / t:0.00}" : "-")} | ≤ 3 s (stretch 2 s) |");
+                if (rush.Resources is { } use)
+                {
+                    var aliveCpu = alive?.Resources?.ApiCpuUsPerRequest;
+                    Line($"| API CPU per request in the rush, {Replicas(replicas)} | {use.ApiCpuUsPerRequest:0} µs | GET /alive {Us(aliveCpu)} | {Times(use.ApiCpuUsPerRequest, aliveCpu)} | ≤ 120 µs |");
+                    Line($"| PostgreSQL CPU per request in the rush, {Replicas(replicas)} | {use.PostgresCpuUsPerRequest:0} µs | | | |");
+                    Line($"| API peak resident memory in the rush (largest replica), {Replicas(replicas)} | {use.ApiPeakRssMb:0} MB | | | ≤ 300 MB |");
+                }
+            }
+        }
+
+        Line();
+        Line("Ratios: FlashSale's rate over the ceiling's rate (so 100 % would be the ceiling); for CPU, FlashSale's cost over /alive's cost; "
+            + "for the rush, the ideal time over the measured one. CPU seconds come from `/proc/<pid>/stat` before and after the measured phase "
+            + "(PostgreSQL: the postmaster, its backends and the backends it reaped), divided by the requests answered in it; memory is the largest "
+            + "API process's resident set, sampled every 100 ms.");
+        Line();
+
+        Line("## Runs");
+        Line();
+        Line("| run | targets | requests | req/s | measured | sold | sold out after | API CPU / req | PostgreSQL CPU / req | API peak RSS | audit |");
+        Line("| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |");
+        foreach (var run in results.Runs.Values)
+        {
+            Line($"| {run.Label} | {run.Targets.Count} | {run.Requests:N0} | {Rate(run.RequestsPerSecond)} | {run.ElapsedSeconds:0.0} s | "
+                + $"{(run.SaleId is null ? "-" : $"{run.Sold:N0} / {run.TotalItems:N0}")} | {(run.SoldOutAfterSeconds is { } s ? $"{s:0.00} s" : "-")} | "
+                + $"{Us(run.Resources?.ApiCpuUsPerRequest)} | {Us(run.Resources?.PostgresCpuUsPerRequest)} | {(run.Resources is { } r ? $"{r.ApiPeakRssMb:0} MB" : "-")} | "
+                + $"{AuditText(run.Audit)} |");
+        }
+
+        Line();
+        Line("### Endpoints");
+        Line();
+        Line("Latency from taking a connection to the end of the answer (HdrHistogram); problem codes are the answers' `code`.");
+        Line();
+        Line("| run | endpoint | requests | req/s | p50 ms | p90 ms | p99 ms | p99.9 ms | max ms | statuses | problems |");
+        Line("| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |");
+        foreach (var run in results.Runs.Values)
+        {
+            foreach (var e in run.Endpoints)
+            {
+                Line($"| {run.Label} | `{e.Endpoint}` | {e.Requests:N0} | {Rate(e.RequestsPerSecond)} | {Ms(e.P50Ms)} | {Ms(e.P90Ms)} | {Ms(e.P99Ms)} | {Ms(e.P999Ms)} | {Ms(e.MaxMs)} | "
+                    + $"{Counts(e.Statuses)} | {Counts(e.Problems)} |");
+            }
+        }
+
+        Line();
+        Line("### Audits");
+        Line();
+        foreach (var run in results.Runs.Values.Where(r => r.Audit is not null))
+        {
+            Line($"- **{run.Label}** (sale {run.Audit!.SaleId}): "
+                + string.Join("; ", run.Audit.Checks.Select(c => $"{c.Name}: {c.Status.ToString().ToLowerInvariant()} ({c.Detail})")));
+        }
+
+        Line();
+        Line("## Charts");
+        Line();
+        Line($"![Items sold and requests per second during the rushes]({chartsFolderFromDocument}/benchmark-rush.png)");
+        Line();
+        Line($"![Latency percentiles per endpoint]({chartsFolderFromDocument}/benchmark-latency.png)");
+        Line();
+
+        if (results.Text("pg_stat_statements-rush-1.txt") is { Length: > 0 } statements)
+        {
+            Line("## Where PostgreSQL's time went in the 1-replica rush");
+            Line();
+            Line("`pg_stat_statements` (loaded only in the bench's own cluster, `track = all` so statements inside `purchase_batch` count too), "
+                + "reset just before the rush and read just after it, top statements by total execution time:");
+            Line();
+            Line("```text");
+            Line(statements);
+            Line("```");
+            Line();
+        }
+
+        if (results.Text("dotnet-trace-rush.txt") is { Length: > 0 } profile)
+        {
+            Line("## Where api-1's time went in a rush (dotnet-trace)");
+            Line();
+            Line("One more 1-replica rush after the measured ones, with `dotnet-trace`'s `dotnet-sampled-thread-time` profile on api-1 for 15 s "
+                + "(about 100 samples a second of every managed thread, waiting ones included, so it shows wall-clock time, not only CPU):");
+            Line();
+            Line("```text");
+            Line(profile);
+            Line("```");
+            Line();
+        }
+
+        if (results.Text("notes.md") is { Length: > 0 } notes)
+        {
+            Line(notes);
+            Line();
+        }
+
+        Line("## Commands");
+        Line();
+        Line("What `./bench.sh` ran, in order (`$KEY` is the admin key of the stack's ready report, `$DB` the bench cluster's connection string):");
+        Line();
+        Line("```bash");
+        Line(results.Text("commands.txt"));
+        Line("```");
+        return doc.ToString();
+    }
+
+    private static EndpointSummary? Endpoint(LoadResult run, string route) => run.Endpoints.FirstOrDefault(e => e.Endpoint == route);
+
+    private static string Replicas(int count) => count == 1 ? "1 replica" : $"{count} replicas";
+
+    private static string Rate(double? value) => value is { } v ? v.ToString("N0", CultureInfo.InvariantCulture) : "?";
+
+    private static string Ms(double value) => value.ToString(value < 10 ? "0.00" : "0.0", CultureInfo.InvariantCulture) + (value < 0 ? "" : "");
+
+    private static string Us(double? value) => value is { } v ? $"{v:0} µs" : "-";
+
+    private static string Percent(double value, double? ceiling) => ceiling is > 0 ? $"{value / ceiling.Value:P0}" : "-";
+
+    private static string Times(double value, double? ceiling) => ceiling is > 0 ? $"{value / ceiling.Value:0.00}×" : "-";
+
+    private static string AuditText(AuditResult? audit) =>
+        audit is null ? "-" : audit.Passed ? "passed" : "**FAILED**: " + string.Join(", ", audit.Failures.Select(f => f.Name));
+
+    private static string Counts(IReadOnlyDictionary<string, long> counts) =>
+        string.Join(" ", counts.Select(pair => string.Create(CultureInfo.InvariantCulture, $"{pair.Key}:{pair.Value}")));
+}

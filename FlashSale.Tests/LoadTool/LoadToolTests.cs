@@ -1,0 +1,97 @@
+using FlashSale.Benchmark.Audit;
+using FlashSale.Benchmark.Load;
+using FlashSale.Tests.Infrastructure;
+using Spectre.Console;
+using Xunit.Abstractions;
+
+namespace FlashSale.Tests.LoadTool;
+
+// A few seconds of the load tool and its audit against in-process replicas on the shared servers: the smoke
+// run that keeps FlashSale.Benchmark working, and proof that its audit says no when the rules are broken.
+[Collection(ServersCollection.Name)]
+public sealed class LoadToolTests(Servers servers, ITestOutputHelper output)
+{
+    [Fact]
+    public async Task SmallRushOnTwoReplicasSellsOutAndPassesTheAudit()
+    {
+        await using var stack = await TestStack.StartAsync(servers, replicas: 2);
+        var result = await RushAsync(stack, items: 200, shoppers: 60);
+
+        Assert.Equal(200, result.Sold);
+        Assert.NotNull(result.SoldOutAfterSeconds);
+        var audit = Assert.IsType<AuditResult>(result.Audit);
+        Assert.True(audit.Passed, string.Join("; ", audit.Failures.Select(f => $"{f.Name}: {f.Detail}")));
+        Assert.All(audit.Checks, check => Assert.Equal(AuditStatus.Passed, check.Status));
+        Assert.Contains(audit.Checks, check => check.Name == "the whole stock sold");
+        Assert.Contains(result.Endpoints, e => e.Endpoint == ShopClient.PurchaseRoute && e.Statuses["200"] == 200);
+    }
+
+    [Fact]
+    public async Task AuditFailsWhenAnItemIsSoldTwiceAndAUserIsOverTheLimit()
+    {
+        await using var stack = await TestStack.StartAsync(servers);
+        var result = await RushAsync(stack, items: 30, shoppers: 10);
+        Assert.True(result.Audit!.Passed);
+        var saleId = result.SaleId!.Value;
+
+        // Eleven more purchases for one user (the limit is 10), all of items already sold: only possible once
+        // the unique (sale, item) constraint is gone.
+        await stack.ExecuteAsync("alter table purchases drop constraint purchases_item_once");
+        await stack.ExecuteAsync(
+            """
+            insert into purchases (sale_id, item_index, user_id, code, purchased_at)
+            select sale_id, item_index, 'intruder', 'forged-' || item_index, now()
+            from purchases where sale_id = $1 order by item_index limit 11
+            """, saleId);
+
+        var seen = new SeenSnapshot(
+            CheckoutAnswers: result.Endpoints.Single(e => e.Endpoint == ShopClient.CheckoutRoute).Requests,
+            CheckoutUnknown: 0,
+            CheckoutGranted: 0,
+            PurchasesOk: result.Sold,
+            PurchasesUnknown: 0);
+        var audit = await SaleAudit.RunAsync(stack.Settings.Database, saleId, Scenario.Rush, 10, seen, CancellationToken.None);
+
+        Assert.False(audit.Passed);
+        var failed = audit.Failures.ToDictionary(check => check.Name, check => check.Detail);
+        Assert.Contains("item 0 sold 2 times", failed["no item sold twice"], StringComparison.Ordinal);
+        Assert.Contains("intruder bought 11", failed["nobody over the limit"], StringComparison.Ordinal);
+        Assert.Contains("every purchase redeems its buyer's granted checkout", failed.Keys);
+        Assert.Contains("items sold = purchase rows = 200 purchase answers", failed.Keys);
+    }
+
+    private async Task<LoadResult> RushAsync(TestStack stack, int items, int shoppers)
+    {
+        var targets = stack.Hosts
+            .Select((host, index) => new LoadTarget($"replica-{index}", new HttpClient(host.Server.CreateHandler()) { BaseAddress = host.Server.BaseAddress }, 8))
+            .ToList();
+        var log = new StringWriter();
+        var console = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(log), Ansi = AnsiSupport.No, ColorSystem = ColorSystemSupport.NoColors });
+        console.Profile.Width = 200;
+        try
+        {
+            var options = new LoadOptions
+            {
+                Scenario = Scenario.Rush,
+                Shoppers = shoppers,
+                Connections = 8 * targets.Count,
+                Duration = TimeSpan.FromSeconds(30),
+                SaleSize = items,
+                AdminKey = FlashSaleHost.AdminKey,
+                Database = stack.Settings.Database,
+                Live = false,
+            };
+            var result = await LoadRunner.RunAsync(options, targets, console, CancellationToken.None);
+            ConsoleView.PrintResult(console, result);
+            return result;
+        }
+        finally
+        {
+            output.WriteLine(log.ToString());
+            foreach (var target in targets)
+            {
+                target.Dispose();
+            }
+        }
+    }
+}
