@@ -13,10 +13,6 @@ public static class ContainerStorage
             .WithImageTag("7.4.5")
             .WithDataVolume("flashsale-redis")
             .WithPersistence();
-        return new StorageResources(Resource(database), Resource(redis));
+        return new StorageResources(database, redis);
     }
-
-    private static IResourceBuilder<IResourceWithConnectionString> Resource<T>(IResourceBuilder<T> builder)
-        where T : IResourceWithConnectionString =>
-        (IResourceBuilder<IResourceWithConnectionString>)builder;
 }
