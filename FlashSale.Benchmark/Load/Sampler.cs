@@ -21,7 +21,7 @@ public sealed class Sampler(LoadRecorder recorder, IReadOnlyList<int> apiPids, T
         _sampling = RunAsync(_stop.Token);
     }
 
-    // Ends the sampling with a last (partial) window.
+    // Ends the sampling with a last (partial) window, so that the windows hold every request of the phase.
     public async Task<IReadOnlyList<Sample>> StopAsync()
     {
         if (_started == 0)
@@ -31,7 +31,7 @@ public sealed class Sampler(LoadRecorder recorder, IReadOnlyList<int> apiPids, T
 
         await _stop.CancelAsync();
         await _sampling;
-        if (_samples.Count == 0 || Stopwatch.GetElapsedTime(_started).TotalSeconds - _samples[^1].Second >= 0.5)
+        if (_samples.Count == 0 || recorder.Requests != _requestsBefore || Stopwatch.GetElapsedTime(_started).TotalSeconds - _samples[^1].Second >= 0.5)
         {
             Take();
         }

@@ -24,7 +24,7 @@ public static class CheckoutScenario
         var stop = context.BeginMeasuring();
         if (context.Options.Rate is { } rate)
         {
-            await PacedAsync(context, rate, CheckoutAsync, stop);
+            await PacedAsync(context, rate, CheckoutAsync);
             return;
         }
 
@@ -38,13 +38,15 @@ public static class CheckoutScenario
         }, stop);
     }
 
-    // Starts request n at n / rate seconds, round robin over the targets, until the phase ends; then waits for
-    // the answers still in flight (they are not cancelled, so the end of the phase is not counted as errors).
-    private static async Task PacedAsync(ScenarioContext context, double rate, Func<LoadTarget, CancellationToken, Task> request, CancellationToken stop)
+    // Starts request n at n / rate seconds, round robin over the targets, rate × duration of them (fewer only when
+    // the run is cancelled), then waits for the answers still in flight.
+    private static async Task PacedAsync(ScenarioContext context, double rate, Func<LoadTarget, CancellationToken, Task> request)
     {
+        var stop = context.Cancellation; // not the phase's timer, which may fire before the last start or after it
         var started = Stopwatch.GetTimestamp();
+        var count = (long)Math.Ceiling(rate * context.Options.Duration.TotalSeconds);
         var inFlight = new HashSet<Task>();
-        for (var n = 0L; !stop.IsCancellationRequested; n++)
+        for (var n = 0L; n < count && !stop.IsCancellationRequested; n++)
         {
             var wait = TimeSpan.FromSeconds(n / rate) - Stopwatch.GetElapsedTime(started);
             if (wait > TimeSpan.Zero)
