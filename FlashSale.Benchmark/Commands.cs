@@ -36,11 +36,20 @@ public static class Commands
         var apiPids = new Option<int[]>("--api-pid") { Description = "API process(es) whose CPU time and memory to measure", AllowMultipleArgumentsPerToken = true };
         var postgresPid = new Option<int?>("--postgres-pid") { Description = "the postmaster's pid, to measure PostgreSQL's CPU time" };
         var noLive = new Option<bool>("--no-live") { Description = "no live view (it is off anyway when the output is not a terminal)" };
+        var rate = new Option<double?>("--rate")
+        {
+            Description = "checkout only: start this many checkouts per second on a fixed schedule, whatever the answers' pace (open loop)",
+        };
+        var sampleSeconds = new Option<double>("--sample-seconds")
+        {
+            Description = "seconds between samples of the measured phase (each --api-pid's memory, requests, errors, p99), in the report",
+            DefaultValueFactory = _ => 10,
+        };
         var label = new Option<string>("--label") { Description = "name of the run in its report", DefaultValueFactory = _ => "" };
 
         var root = new RootCommand("FlashSale's load tool and audit")
         {
-            scenario, urls, shoppers, connections, duration, items, mix, seed, report, adminKey, database, apiPids, postgresPid, noLive, label,
+            scenario, urls, shoppers, connections, duration, items, mix, seed, report, adminKey, database, apiPids, postgresPid, noLive, rate, sampleSeconds, label,
         };
         root.SetAction(async (parse, cancellationToken) =>
         {
@@ -52,6 +61,12 @@ public static class Commands
             catch (FormatException exception)
             {
                 Console.Error.WriteLine($"--mix: {exception.Message}");
+                return 2;
+            }
+
+            if (parse.GetValue(rate) is { } perSecond && (perSecond <= 0 || parse.GetValue(scenario) != Scenario.Checkout))
+            {
+                Console.Error.WriteLine("--rate: a positive number of checkouts per second, with --scenario checkout");
                 return 2;
             }
 
@@ -83,6 +98,8 @@ public static class Commands
                 ApiPids = parse.GetValue(apiPids) ?? [],
                 PostgresPid = parse.GetValue(postgresPid),
                 Live = !parse.GetValue(noLive),
+                Rate = parse.GetValue(rate),
+                SampleEvery = TimeSpan.FromSeconds(Math.Max(1, parse.GetValue(sampleSeconds))),
                 Label = parse.GetValue(label)!,
             };
             return await RunLoadAsync(options, cancellationToken);

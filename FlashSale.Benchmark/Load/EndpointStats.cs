@@ -7,7 +7,7 @@ namespace FlashSale.Benchmark.Load;
 // digits up to a minute), status codes, problem codes and transport errors.
 public sealed class EndpointStats(string name)
 {
-    private const long MaxMicroseconds = 60_000_000;
+    public const long MaxMicroseconds = 60_000_000;
 
     private readonly LongConcurrentHistogram _latency = new(1, MaxMicroseconds, 3);
     private readonly ConcurrentDictionary<string, long> _statuses = new();

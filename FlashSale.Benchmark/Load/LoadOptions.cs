@@ -44,6 +44,13 @@ public sealed record LoadOptions
 
     public bool Live { get; init; } = true;
 
+    // Checkouts per second started on a fixed schedule whatever the answers' pace (open loop); null: as fast as
+    // the connections allow.
+    public double? Rate { get; init; }
+
+    // How often the measured phase is sampled (each API process's memory, the window's requests, errors, p99).
+    public TimeSpan SampleEvery { get; init; } = TimeSpan.FromSeconds(10);
+
     public string Label { get; init; } = "";
 
     // How long the sale stays open: the measured phase plus room for preparing codes and answers in flight.

@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using HdrHistogram;
 
 namespace FlashSale.Benchmark.Load;
 
@@ -8,6 +9,9 @@ namespace FlashSale.Benchmark.Load;
 public sealed class LoadRecorder(TimeSpan length)
 {
     private readonly ConcurrentDictionary<string, EndpointStats> _endpoints = new();
+    private readonly Recorder _window = HistogramFactory.With64BitBucketSize().WithValuesFrom(1).WithValuesUpTo(EndpointStats.MaxMicroseconds)
+        .WithPrecisionOf(3).WithThreadSafeWrites().WithThreadSafeReads().Create();
+
     private volatile bool _measuring;
     private long _sold;
 
@@ -35,6 +39,7 @@ public sealed class LoadRecorder(TimeSpan length)
         }
 
         _endpoints.GetOrAdd(endpoint, name => new EndpointStats(name)).Record(latency, status, problem);
+        _window.RecordValue(Math.Clamp((long)latency.TotalMicroseconds, 1, EndpointStats.MaxMicroseconds));
         Timeline.Request();
     }
 
@@ -46,6 +51,9 @@ public sealed class LoadRecorder(TimeSpan length)
             Timeline.Sold();
         }
     }
+
+    // The latencies (µs, every endpoint) recorded since the previous call: one sample's window.
+    public HistogramBase TakeWindow() => _window.GetIntervalHistogram();
 
     public long Errors => _endpoints.Values.Sum(e => e.Errors);
 

@@ -46,6 +46,11 @@ public sealed record LoadResult
 
     public ResourceUse? Resources { get; init; }
 
+    // The paced rate (checkouts/s), if any.
+    public double? Rate { get; init; }
+
+    public IReadOnlyList<Sample> Samples { get; init; } = [];
+
     public AuditResult? Audit { get; init; }
 
     public bool Failed => Audit is { Passed: false };

@@ -20,10 +20,13 @@ public static class LoadRunner
         var context = new ScenarioContext(options, targets, shop, sale, cancellationToken);
         await using var watch = new ProcessWatch(options.ApiPids, options.PostgresPid);
         context.MeasuringStarted += watch.Start;
+        await using var sampler = new Sampler(recorder, options.ApiPids, options.SampleEvery);
+        context.MeasuringStarted += sampler.Start;
 
         console.WriteLine($"{options.Scenario} against {string.Join(", ", targets.Select(t => t.Name))}"
             + (sale is null ? "" : $", sale {sale.Id} of {sale.TotalItems} items")
-            + $"; {options.Shoppers} shoppers, {options.Connections} connections, up to {options.Duration.TotalSeconds:0.#} s, seed {options.Seed}");
+            + $"; {options.Shoppers} shoppers, {options.Connections} connections, up to {options.Duration.TotalSeconds:0.#} s, seed {options.Seed}"
+            + (options.Rate is { } rate ? $", {rate:0.#} checkouts/s" : ""));
         var running = options.Scenario switch
         {
             Scenario.Rush => RushScenario.RunAsync(context),
@@ -39,6 +42,7 @@ public static class LoadRunner
 
         await running;
         var elapsed = context.Elapsed;
+        var samples = await sampler.StopAsync();
         recorder.StopMeasuring();
         var resources = await watch.StopAsync(recorder.Requests);
 
@@ -66,6 +70,8 @@ public static class LoadRunner
             Endpoints = recorder.Endpoints.Select(endpoint => endpoint.Summarize(elapsed)).ToList(),
             Timeline = recorder.Timeline.Seconds(elapsed),
             Resources = resources,
+            Rate = options.Rate,
+            Samples = samples,
             Audit = audit,
         };
     }

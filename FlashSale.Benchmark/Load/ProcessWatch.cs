@@ -126,7 +126,7 @@ public sealed class ProcessWatch(IReadOnlyList<int> apiPids, int? postgresPid) :
         }
     }
 
-    private static long ResidentBytes(int pid)
+    public static long ResidentBytes(int pid)
     {
         try
         {
