@@ -65,17 +65,33 @@ public sealed partial class ApiProcess : IAsyncDisposable
     // A replica on a test's storage (HostSettings: its database, Redis and key prefix), healthy when this returns.
     public static async Task<ApiProcess> StartAsync(HostSettings settings, string name)
     {
+        // Defaults a test's own overrides (already in the settings) win over.
+        var environment = Settings(settings, name);
+        environment.TryAdd("ASPNETCORE_ENVIRONMENT", "Testing");
+        environment.TryAdd("Logging__LogLevel__Default", "Warning");
+        environment.TryAdd("Logging__LogLevel__Microsoft.Hosting.Lifetime", "Information");
+
+        var api = Start(environment);
+        api.Address = await api.ListeningAsync(StartPatience);
+        await api.WaitUntilHealthyAsync();
+        return api;
+    }
+
+    // The process's settings for the servers' storage: its own database and Redis key prefix.
+    public static async Task<Dictionary<string, string>> SettingsAsync(Servers servers) =>
+        Settings(await HostSettings.CreateAsync(servers), "process");
+
+    // A test's storage and overrides as the process's environment.
+    private static Dictionary<string, string> Settings(HostSettings settings, string name)
+    {
         var environment = new Dictionary<string, string>
         {
-            ["ASPNETCORE_ENVIRONMENT"] = "Testing",
             ["ConnectionStrings__flashsale"] = settings.Database,
             ["ConnectionStrings__redis"] = settings.Redis,
             ["FlashSale__RedisKeyPrefix"] = settings.RedisPrefix,
-            ["FlashSale__AdminApiKey"] = FlashSaleHost.AdminKey,
             ["FlashSale__AutoStart"] = "false",
+            ["FlashSale__AdminApiKey"] = FlashSaleHost.AdminKey,
             ["FlashSale__ReplicaName"] = name,
-            ["Logging__LogLevel__Default"] = "Warning",
-            ["Logging__LogLevel__Microsoft.Hosting.Lifetime"] = "Information",
         };
         foreach (var (key, value) in settings.Overrides)
         {
@@ -85,22 +101,8 @@ public sealed partial class ApiProcess : IAsyncDisposable
             }
         }
 
-        var api = Start(environment);
-        api.Address = await api.ListeningAsync(StartPatience);
-        await api.WaitUntilHealthyAsync();
-        return api;
+        return environment;
     }
-
-    // The process's settings for the servers' storage: its own database and Redis key prefix.
-    public static async Task<Dictionary<string, string>> SettingsAsync(Servers servers) => new()
-    {
-        ["ConnectionStrings__flashsale"] = await servers.CreateDatabaseAsync(),
-        ["ConnectionStrings__redis"] = servers.RedisConnectionString,
-        ["FlashSale__RedisKeyPrefix"] = Servers.NewRedisPrefix(),
-        ["FlashSale__AutoStart"] = "false",
-        ["FlashSale__AdminApiKey"] = FlashSaleHost.AdminKey,
-        ["FlashSale__ReplicaName"] = "process",
-    };
 
     // A client of its own; `closeConnections` opens a connection per request, so that no request is sent on a kept-alive
     // connection the replica is closing (then only a request the replica accepted counts as in flight).
