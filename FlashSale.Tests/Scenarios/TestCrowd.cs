@@ -109,7 +109,7 @@ public sealed class TestCrowd(IReadOnlyList<FlashSaleClient> replicas, SaleDto s
         catch (Exception exception) when (exception is HttpRequestException or TimeoutException or TaskCanceledException or IOException)
         {
             // No answer: the replica died, or the answer was past its timeout.
-            reply = new Reply<T>(0, default, null, null, exception.GetType().Name + ": " + exception.Message, null);
+            reply = new Reply<T>(0, default, null, null, Describe(exception), null);
         }
 
         var took = _clock.Elapsed - sent;
@@ -117,6 +117,20 @@ public sealed class TestCrowd(IReadOnlyList<FlashSaleClient> replicas, SaleDto s
             code ?? (reply.Value as CheckoutDto)?.Code, (reply.Value as PurchaseDto)?.PurchaseId, sent, took);
         _answers.Enqueue(answer);
         return reply;
+    }
+
+    // The exception and its innermost cause: "An error occurred while sending the request" alone does not say whether
+    // the connection was refused, reset or cut after the request was read.
+    private static string Describe(Exception exception)
+    {
+        var cause = exception;
+        while (cause.InnerException is not null)
+        {
+            cause = cause.InnerException;
+        }
+
+        var text = exception.GetType().Name + ": " + exception.Message;
+        return cause == exception ? text : text + " (" + cause.GetType().Name + ": " + cause.Message + ")";
     }
 
     public enum Kind
