@@ -52,6 +52,7 @@ public static partial class FlashSaleExtensions
 
         services.AddSingleton<SaleRepository>();
         services.AddSingleton<CurrentSale>();
+        services.AddSingleton<SaleFigures>();
         services.AddSingleton<CheckoutAttemptLog>();
         services.AddSingleton<RedisSaleState>();
         services.AddSingleton<RedisHolds>();

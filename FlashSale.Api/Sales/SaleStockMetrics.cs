@@ -3,23 +3,23 @@ using FlashSale.Api.Problems;
 
 namespace FlashSale.Api.Sales;
 
-// sale_items_total and sale_items_sold of the running sale, read from PostgreSQL every few seconds
-// (never from a local counter), so every replica reports the same figures.
+// sale_items_total and sale_items_sold of the running sale, read from PostgreSQL every few seconds through
+// SaleFigures (never from a local counter), so every replica reports the same figures.
 public sealed partial class SaleStockMetrics : BackgroundService
 {
     public const string MeterName = "FlashSale.Sales";
     private static readonly TimeSpan RefreshPeriod = TimeSpan.FromSeconds(2);
 
     private readonly CurrentSale _currentSale;
-    private readonly SaleRepository _sales;
+    private readonly SaleFigures _figures;
     private readonly TimeProvider _time;
     private readonly ILogger<SaleStockMetrics> _logger;
     private volatile Snapshot _snapshot = new(0, 0);
 
-    public SaleStockMetrics(IMeterFactory meterFactory, CurrentSale currentSale, SaleRepository sales, TimeProvider time, ILogger<SaleStockMetrics> logger)
+    public SaleStockMetrics(IMeterFactory meterFactory, CurrentSale currentSale, SaleFigures figures, TimeProvider time, ILogger<SaleStockMetrics> logger)
     {
         _currentSale = currentSale;
-        _sales = sales;
+        _figures = figures;
         _time = time;
         _logger = logger;
         var meter = meterFactory.Create(MeterName);
@@ -54,7 +54,7 @@ public sealed partial class SaleStockMetrics : BackgroundService
             return;
         }
 
-        var (sold, _) = await _sales.CountSoldAndHeldAsync(sale.Id, now, cancellationToken);
+        var (sold, _) = await _figures.GetAsync(sale, now, cancellationToken);
         _snapshot = new Snapshot(sale.TotalItems, sold);
     }
 

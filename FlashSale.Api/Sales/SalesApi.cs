@@ -37,7 +37,7 @@ public static class SalesApi
     }
 
     public static async Task<Results<Ok<SaleResponse>, ProblemHttpResult>> GetCurrentSale(
-        CurrentSale currentSale, SaleRepository sales, TimeProvider time, CancellationToken cancellationToken)
+        CurrentSale currentSale, SaleFigures figures, TimeProvider time, CancellationToken cancellationToken)
     {
         var now = time.GetUtcNow();
         var sale = await currentSale.GetAsync(now, cancellationToken);
@@ -46,7 +46,7 @@ public static class SalesApi
             return Problem.NotFound(ProblemCodes.NoActiveSale, "No sale is running right now");
         }
 
-        var (sold, held) = await sales.CountSoldAndHeldAsync(sale.Id, now, cancellationToken);
+        var (sold, held) = await figures.GetAsync(sale, now, cancellationToken);
         return TypedResults.Ok(SaleResponse.From(sale, sold, held, now));
     }
 
@@ -71,7 +71,7 @@ public static class SalesApi
     }
 
     public static async Task<Results<Ok<SaleResponse>, ProblemHttpResult>> GetSale(
-        string id, SaleRepository sales, TimeProvider time, CancellationToken cancellationToken)
+        string id, SaleRepository sales, SaleFigures figures, TimeProvider time, CancellationToken cancellationToken)
     {
         if (!Parameters.TrySaleId(id, "id", out var saleId, out var problem))
         {
@@ -85,7 +85,7 @@ public static class SalesApi
         }
 
         var now = time.GetUtcNow();
-        var (sold, held) = await sales.CountSoldAndHeldAsync(sale.Id, now, cancellationToken);
+        var (sold, held) = await figures.GetAsync(sale, now, cancellationToken);
         return TypedResults.Ok(SaleResponse.From(sale, sold, held, now));
     }
 

@@ -20,6 +20,12 @@ public sealed class FlashSaleClient(HttpClient http)
 
     public Task<Reply<SaleDto>> SaleAsync(long saleId) => SendAsync<SaleDto>(HttpMethod.Get, $"/sales/{saleId}");
 
+    // The running sale's figures are exact within a second (SaleFigures), not at once: these read them until they
+    // show what `settled` expects, or for a few seconds, and return the last answer for the caller to assert on.
+    public Task<SaleDto> CurrentSaleOnceAsync(Func<SaleDto, bool> settled) => ReadUntilAsync(CurrentSaleAsync, settled);
+
+    public Task<SaleDto> SaleOnceAsync(long saleId, Func<SaleDto, bool> settled) => ReadUntilAsync(() => SaleAsync(saleId), settled);
+
     public Task<Reply<ItemPageDto>> ItemsAsync(long saleId, string query = "") =>
         SendAsync<ItemPageDto>(HttpMethod.Get, $"/sales/{saleId}/items{query}");
 
@@ -31,6 +37,21 @@ public sealed class FlashSaleClient(HttpClient http)
 
     public Task<Reply<UserPurchasesDto>> PurchasesOfAsync(string userId, long? saleId = null) =>
         SendAsync<UserPurchasesDto>(HttpMethod.Get, $"/users/{Uri.EscapeDataString(userId)}/purchases" + Query(("sale_id", saleId?.ToString(System.Globalization.CultureInfo.InvariantCulture))));
+
+    private static async Task<SaleDto> ReadUntilAsync(Func<Task<Reply<SaleDto>>> read, Func<SaleDto, bool> settled)
+    {
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(10);
+        while (true)
+        {
+            var sale = (await read()).Ok();
+            if (settled(sale) || DateTime.UtcNow > deadline)
+            {
+                return sale;
+            }
+
+            await Task.Delay(100);
+        }
+    }
 
     public static string ItemId(long saleId, int index) => $"{saleId}-{index:D6}";
 
