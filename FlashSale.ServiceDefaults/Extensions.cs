@@ -1,9 +1,11 @@
 using FlashSale.ServiceDefaults.Health;
 using FlashSale.ServiceDefaults.Http;
+using FlashSale.ServiceDefaults.Tracing;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Logging;
@@ -27,6 +29,8 @@ public static class Extensions
     public const string FlashSaleTelemetryPrefix = "FlashSale.*";
 
     private const string ServiceNameVariable = "OTEL_SERVICE_NAME";
+    private const string MaxTracesPerSecondSetting = "Telemetry:MaxTracesPerSecond";
+    private const uint DefaultMaxTracesPerSecond = 100;
 
     public static TBuilder AddServiceDefaults<TBuilder>(this TBuilder builder) where TBuilder : IHostApplicationBuilder
     {
@@ -72,6 +76,7 @@ public static class Extensions
                 .AddMeter(FlashSaleTelemetryPrefix)
                 .AddPrometheusExporter(prometheus => prometheus.ScrapeResponseCacheDurationMilliseconds = 0))
             .WithTracing(tracing => tracing
+                .SetSampler(TraceSampler(builder.Configuration))
                 .AddSource(builder.Environment.ApplicationName)
                 .AddSource(FlashSaleTelemetryPrefix)
                 .AddAspNetCoreInstrumentation(aspnet =>
@@ -87,6 +92,14 @@ public static class Extensions
 
         return builder;
     }
+
+    // Telemetry:MaxTracesPerSecond: new traces recorded per second and process (0: every request is traced).
+    private static Sampler TraceSampler(IConfiguration configuration) =>
+        configuration.GetValue<uint?>(MaxTracesPerSecondSetting) switch
+        {
+            0 => new AlwaysOnSampler(),
+            var perSecond => new ParentBasedSampler(new TraceBudgetSampler((int)Math.Min(perSecond ?? DefaultMaxTracesPerSecond, int.MaxValue))),
+        };
 
     public static TBuilder AddDefaultHealthChecks<TBuilder>(this TBuilder builder) where TBuilder : IHostApplicationBuilder
     {

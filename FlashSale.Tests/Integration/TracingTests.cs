@@ -99,10 +99,35 @@ public sealed class TracingTests(Servers servers)
 
     private const string RedisInstrumentationSource = "OpenTelemetry.Instrumentation.StackExchangeRedis";
 
-    private Task<TestStack> StartTracedAsync(ConcurrentQueue<Activity> spans) => TestStack.StartAsync(servers, s => s with
+    // A rush records at most Telemetry:MaxTracesPerSecond new traces a second, whatever starts them (requests,
+    // batches, new connections), and each trace it records is whole: a checkout's Redis spans come with it.
+    [Fact]
+    public async Task ABurstBeyondTheTraceBudgetRecordsOnlyTheBudgetAndWholeTraces()
     {
-        Services = services => services.ConfigureOpenTelemetryTracerProvider(tracing => tracing.AddProcessor(new SimpleActivityExportProcessor(new QueueExporter(spans)))),
-    });
+        const int Budget = 3;
+        var spans = new ConcurrentQueue<Activity>();
+        await using var stack = await StartTracedAsync(spans, maxTracesPerSecond: Budget);
+        var sale = await stack.OpenSaleAsync(100);
+
+        var began = DateTime.UtcNow;
+        var burst = Stopwatch.StartNew();
+        await Task.WhenAll(Enumerable.Range(0, 60).Select(async i =>
+            (await stack.Api.CheckoutAsync($"user{i}", FlashSaleClient.ItemId(sale.Id, i))).Ok()));
+        var seconds = burst.Elapsed.TotalSeconds;
+        await Task.Delay(500); // the last spans end (and are exported) just after their answers
+
+        var roots = spans.Where(s => s.ParentSpanId == default && s.StartTimeUtc >= began).ToList();
+        Assert.InRange(roots.Count, 0, Budget * (Math.Ceiling(seconds) + 1));
+        var checkouts = spans.Where(s => s.Kind == ActivityKind.Server && Equals(s.GetTagItem("http.route"), "/checkout")).ToList();
+        Assert.InRange(checkouts.Count, 0, roots.Count);
+        Assert.All(checkouts, server => Assert.Contains(spans, s => s.TraceId == server.TraceId && s.DisplayName == "redis checkout_hold"));
+    }
+
+    private Task<TestStack> StartTracedAsync(ConcurrentQueue<Activity> spans, int? maxTracesPerSecond = null) => TestStack.StartAsync(servers, s =>
+        (maxTracesPerSecond is { } budget ? s.With("Telemetry:MaxTracesPerSecond", budget.ToString(System.Globalization.CultureInfo.InvariantCulture)) : s) with
+        {
+            Services = services => services.ConfigureOpenTelemetryTracerProvider(tracing => tracing.AddProcessor(new SimpleActivityExportProcessor(new QueueExporter(spans)))),
+        });
 
     private static bool IsRedisSpan(Activity span) =>
         span.Source.Name.Contains("Redis", StringComparison.OrdinalIgnoreCase)
