@@ -197,6 +197,9 @@ public static partial class FlashSaleExtensions
                 }
 
                 options.ReconnectRetryPolicy = new LinearRetry(500);
+                // Replies are read on the .NET thread pool, not on the client's own dedicated threads: on two cores a
+                // paced checkout cost 369-401 µs of API CPU this way against 446-483 µs (3 runs each).
+                options.SocketManager = SocketManager.ThreadPool;
             });
     }
 
