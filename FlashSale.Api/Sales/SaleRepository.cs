@@ -4,7 +4,7 @@ using NpgsqlTypes;
 
 namespace FlashSale.Api.Sales;
 
-public sealed record SaleSummary(Sale Sale, int ItemsSold, int ItemsHeld);
+public sealed record SaleSummary(Sale Sale, int ItemsSold);
 
 public sealed record SaleItem(ItemId Id, string Name, string ImageUrl, bool Sold);
 
@@ -96,15 +96,15 @@ public sealed class SaleRepository(Database database)
         }, cancellationToken);
 
     // Sales newest first (upcoming ones lead), after the sale `afterId` when given. Sale windows never
-    // overlap, so (starts_at, id) orders them totally and a page boundary is stable. Only a running sale
-    // has holds to count.
+    // overlap, so (starts_at, id) orders them totally and a page boundary is stable. The running sale is not
+    // counted here: its figures come from SaleFigures, counted once a second however many lists are read.
     public Task<IReadOnlyList<SaleSummary>> ListAsync(long? afterId, int limit, DateTimeOffset now, CancellationToken cancellationToken) =>
         database.RunAsync(QueryTypes.Select, Tables.Sales, async (connection, ct) =>
         {
             await using var command = new NpgsqlCommand(
                 $"""
-                select s.id, s.starts_at, s.ends_at, s.total_items, s.max_items_per_user, {SoldCount},
-                    case when s.starts_at <= $2 and s.ends_at > $2 then {HeldCount} else 0 end
+                select s.id, s.starts_at, s.ends_at, s.total_items, s.max_items_per_user,
+                    case when s.starts_at <= $2 and s.ends_at > $2 then 0 else {SoldCount} end
                 from sales s
                 where $1::bigint is null or (s.starts_at, s.id) < (select b.starts_at, b.id from sales b where b.id = $1)
                 order by s.starts_at desc, s.id desc
@@ -122,7 +122,7 @@ public sealed class SaleRepository(Database database)
             List<SaleSummary> sales = [];
             while (await reader.ReadAsync(ct))
             {
-                sales.Add(new SaleSummary(ReadSale(reader), reader.GetInt32(5), reader.GetInt32(6)));
+                sales.Add(new SaleSummary(ReadSale(reader), reader.GetInt32(5)));
             }
 
             return (IReadOnlyList<SaleSummary>)sales;

@@ -13,8 +13,6 @@ public sealed record SaleResponse(
             ? new(sale.Id, state, sale.StartsAt, sale.EndsAt, sale.TotalItems, sold, 0, 0, sale.TotalItems - sold)
             : new(sale.Id, state, sale.StartsAt, sale.EndsAt, sale.TotalItems, sold, held, Math.Max(0, sale.TotalItems - sold - held), 0);
     }
-
-    public static SaleResponse From(SaleSummary summary, DateTimeOffset now) => From(summary.Sale, summary.ItemsSold, summary.ItemsHeld, now);
 }
 
 // Newest first; pass `next` as `after` for the following page (null on the last one).

@@ -54,6 +54,7 @@ public static class SalesApi
         [FromQuery] string? after,
         [FromQuery] string? limit,
         SaleRepository sales,
+        SaleFigures figures,
         TimeProvider time,
         CancellationToken cancellationToken)
     {
@@ -65,7 +66,13 @@ public static class SalesApi
 
         var now = time.GetUtcNow();
         var found = await sales.ListAsync(afterId, pageSize + 1, now, cancellationToken);
-        var page = found.Take(pageSize).Select(summary => SaleResponse.From(summary, now)).ToList();
+        List<SaleResponse> page = [];
+        foreach (var summary in found.Take(pageSize))
+        {
+            var (sold, held) = summary.Sale.IsOpenAt(now) ? await figures.GetAsync(summary.Sale, now, cancellationToken) : (summary.ItemsSold, 0);
+            page.Add(SaleResponse.From(summary.Sale, sold, held, now));
+        }
+
         var next = found.Count > pageSize ? page[^1].Id : (long?)null;
         return TypedResults.Ok(new SalePageResponse(page, next));
     }

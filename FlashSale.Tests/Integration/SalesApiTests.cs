@@ -23,6 +23,7 @@ public sealed class SalesApiTests(Servers servers)
         Assert.Equal(sale.Id, current.Id);
         Assert.Equal((10, 1, 1, 8), (current.TotalItems, current.ItemsSold, current.ItemsHeld, current.ItemsAvailable));
         Assert.Equal(current, byId);
+        Assert.Equal(current, (await stack.Api.SalesAsync()).Ok().Sales.Single());
         Assert.Equal(TimeSpan.FromHours(1), current.EndsAt - current.StartsAt);
     }
 
