@@ -22,9 +22,9 @@ public sealed class FlashSaleClient(HttpClient http)
 
     // The running sale's figures are exact within a second (SaleFigures), not at once: these read them until they
     // show what `settled` expects, or for a few seconds, and return the last answer for the caller to assert on.
-    public Task<SaleDto> CurrentSaleOnceAsync(Func<SaleDto, bool> settled) => ReadUntilAsync(CurrentSaleAsync, settled);
+    public Task<SaleDto> CurrentSaleOnceAsync(Func<SaleDto, bool> settled) => ReadUntilAsync(async () => (await CurrentSaleAsync()).Ok(), settled);
 
-    public Task<SaleDto> SaleOnceAsync(long saleId, Func<SaleDto, bool> settled) => ReadUntilAsync(() => SaleAsync(saleId), settled);
+    public Task<SaleDto> SaleOnceAsync(long saleId, Func<SaleDto, bool> settled) => ReadUntilAsync(async () => (await SaleAsync(saleId)).Ok(), settled);
 
     public Task<Reply<ItemPageDto>> ItemsAsync(long saleId, string query = "") =>
         SendAsync<ItemPageDto>(HttpMethod.Get, $"/sales/{saleId}/items{query}");
@@ -38,15 +38,16 @@ public sealed class FlashSaleClient(HttpClient http)
     public Task<Reply<UserPurchasesDto>> PurchasesOfAsync(string userId, long? saleId = null) =>
         SendAsync<UserPurchasesDto>(HttpMethod.Get, $"/users/{Uri.EscapeDataString(userId)}/purchases" + Query(("sale_id", saleId?.ToString(System.Globalization.CultureInfo.InvariantCulture))));
 
-    private static async Task<SaleDto> ReadUntilAsync(Func<Task<Reply<SaleDto>>> read, Func<SaleDto, bool> settled)
+    // Reads until `settled` holds or for 10 s, whatever the client; returns the last value read.
+    public static async Task<T> ReadUntilAsync<T>(Func<Task<T>> read, Func<T, bool> settled)
     {
         var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(10);
         while (true)
         {
-            var sale = (await read()).Ok();
-            if (settled(sale) || DateTime.UtcNow > deadline)
+            var value = await read();
+            if (settled(value) || DateTime.UtcNow > deadline)
             {
-                return sale;
+                return value;
             }
 
             await Task.Delay(100);
