@@ -1,6 +1,7 @@
 using System.Net;
 using FlashSale.Tests.Infrastructure;
 using FlashSale.Tests.Scenarios;
+using Xunit.Abstractions;
 
 namespace FlashSale.Tests.Integration;
 
@@ -8,7 +9,7 @@ namespace FlashSale.Tests.Integration;
 // test runs meanwhile: one collection), repairs it, puts it back whatever happened, and then checks what the crowd
 // saw and what PostgreSQL holds (CrowdInvariants).
 [Collection(ServersCollection.Name)]
-public sealed class FaultTests(Servers servers)
+public sealed class FaultTests(Servers servers, ITestOutputHelper output)
 {
     private const int Items = 400;
     private const int Shoppers = 40;
@@ -77,7 +78,7 @@ public sealed class FaultTests(Servers servers)
     [Fact]
     public async Task OneOfTwoReplicasKilledMidSaleLosesNoAcknowledgedWrite()
     {
-        await using var replicas = await ReplicaProcesses.StartAsync(servers, Settings);
+        await using var replicas = await ReplicaProcesses.StartAsync(servers, Settings, output);
         var killedAt = TimeSpan.MaxValue;
         await replicas.SellThroughAsync(async crowd =>
         {
@@ -97,7 +98,7 @@ public sealed class FaultTests(Servers servers)
     [Fact]
     public async Task AReplicaStoppedMidSaleFinishesWhatItTookAndExitsCleanly()
     {
-        await using var replicas = await ReplicaProcesses.StartAsync(servers, Settings, closeConnections: true);
+        await using var replicas = await ReplicaProcesses.StartAsync(servers, Settings, output, closeConnections: true);
         var stoppedAt = TimeSpan.MaxValue;
         var crowd = await replicas.SellThroughAsync(async crowd =>
         {
@@ -148,12 +149,13 @@ public sealed class FaultTests(Servers servers)
                     await restore();
                 }
             },
-            dependencyUnavailableAllowed, unanswered: null);
+            dependencyUnavailableAllowed, unanswered: null, output);
     }
 
-    // The crowd part of every fault test: sell a fifth, run `fault` (which returns once it is repaired), sell out, check.
+    // The crowd part of every fault test: sell a fifth, run `fault` (which returns once it is repaired), sell out, check,
+    // and say what the crowd saw (shown with `--logger "console;verbosity=detailed"`).
     private static async Task<TestCrowd> SellThroughAsync(string database, SaleDto sale, FlashSaleClient[] replicas, Func<TestCrowd, Task> fault,
-        bool dependencyUnavailableAllowed, Func<TestCrowd.Answer, bool>? unanswered)
+        bool dependencyUnavailableAllowed, Func<TestCrowd.Answer, bool>? unanswered, ITestOutputHelper output)
     {
         var crowd = new TestCrowd(replicas, sale, Shoppers, Limit) { Pause = TimeSpan.FromMilliseconds(100) };
         using var stop = new CancellationTokenSource(TimeSpan.FromSeconds(50));
@@ -173,6 +175,7 @@ public sealed class FaultTests(Servers servers)
         }
 
         await shopping;
+        output.WriteLine($"{sale.TotalItems} items sold out at {crowd.Now.TotalSeconds:F1} s; fault {outage.Began.TotalSeconds:F1}-{outage.Ended.TotalSeconds:F1} s; {crowd.Summary()}");
         await CrowdInvariants.AssertAsync(database, crowd, sale, Limit, outage, dependencyUnavailableAllowed, unanswered);
         return crowd;
     }
@@ -182,13 +185,18 @@ public sealed class FaultTests(Servers servers)
     {
         private readonly List<ApiProcess> _processes = [];
         private HostSettings _settings = null!;
+        private ITestOutputHelper _output = null!;
         private bool _closeConnections;
 
         public ApiProcess this[int index] => _processes[index];
 
-        public static async Task<ReplicaProcesses> StartAsync(Servers servers, Func<HostSettings, HostSettings> configure, bool closeConnections = false)
+        public static async Task<ReplicaProcesses> StartAsync(Servers servers, Func<HostSettings, HostSettings> configure, ITestOutputHelper output,
+            bool closeConnections = false)
         {
-            var replicas = new ReplicaProcesses { _settings = configure(await HostSettings.CreateAsync(servers)), _closeConnections = closeConnections };
+            var replicas = new ReplicaProcesses
+            {
+                _settings = configure(await HostSettings.CreateAsync(servers)), _output = output, _closeConnections = closeConnections,
+            };
             var starting = Enumerable.Range(0, 2).Select(i => ApiProcess.StartAsync(replicas._settings, $"replica-{i}")).ToList();
             try
             {
@@ -225,7 +233,7 @@ public sealed class FaultTests(Servers servers)
             }
 
             return await FaultTests.SellThroughAsync(_settings.Database, sale, [.. _processes.Select(p => p.Client(_closeConnections))], fault,
-                dependencyUnavailableAllowed: false, unanswered);
+                dependencyUnavailableAllowed: false, unanswered, _output);
         }
 
         public async ValueTask DisposeAsync()
