@@ -37,6 +37,10 @@ public static class ApiReplicasExtensions
                 .WaitFor(storage.Redis)
                 .WithEnvironment("FlashSale__ReplicaName", name)
                 .WithEnvironment("FlashSale__AdminApiKey", adminKey)
+                // Two malloc arenas instead of glibc's eight per core: the JIT's native allocations, spread over
+                // every thread's arena, kept resident memory climbing for many minutes of a paced soak
+                // (docs/reliability.md); managed objects do not use malloc.
+                .WithEnvironment("MALLOC_ARENA_MAX", "2")
                 // Rate limiting on, per client behind the gateway (same machine, so loopback is the trusted proxy);
                 // the AppHost's own FlashSale:RateLimit settings, forwarded below, override these.
                 .WithEnvironment("FlashSale__RateLimit__PerClient", "500")
