@@ -47,12 +47,7 @@ public sealed class MetricsTests(Servers servers)
         await stack.Host.CreateClient().GetAsync(new Uri("/health", UriKind.Relative));
 
         // The stock gauges are refreshed from PostgreSQL every 2 s: wait until they show the purchase.
-        var metrics = await ScrapeAsync(stack);
-        for (var deadline = DateTime.UtcNow.AddSeconds(30); metrics.Sum("sale_items_sold") != 1 && DateTime.UtcNow < deadline;)
-        {
-            await Task.Delay(100);
-            metrics = await ScrapeAsync(stack);
-        }
+        var metrics = await FlashSaleClient.ReadUntilAsync(() => ScrapeAsync(stack), m => m.Sum("sale_items_sold") == 1, TimeSpan.FromSeconds(30));
 
         foreach (var family in Families)
         {

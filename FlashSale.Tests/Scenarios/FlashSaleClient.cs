@@ -38,10 +38,10 @@ public sealed class FlashSaleClient(HttpClient http)
     public Task<Reply<UserPurchasesDto>> PurchasesOfAsync(string userId, long? saleId = null) =>
         SendAsync<UserPurchasesDto>(HttpMethod.Get, $"/users/{Uri.EscapeDataString(userId)}/purchases" + Query(("sale_id", saleId?.ToString(System.Globalization.CultureInfo.InvariantCulture))));
 
-    // Reads until `settled` holds or for 10 s, whatever the client; returns the last value read.
-    public static async Task<T> ReadUntilAsync<T>(Func<Task<T>> read, Func<T, bool> settled)
+    // Reads until `settled` holds or for `patience` (10 s unless given), whatever the client; returns the last value read.
+    public static async Task<T> ReadUntilAsync<T>(Func<Task<T>> read, Func<T, bool> settled, TimeSpan? patience = null)
     {
-        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(10);
+        var deadline = DateTime.UtcNow + (patience ?? TimeSpan.FromSeconds(10));
         while (true)
         {
             var value = await read();
