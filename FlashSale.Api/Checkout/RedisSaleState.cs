@@ -50,6 +50,21 @@ public sealed partial class RedisSaleState(
         }
     }
 
+    // Loads an upcoming sale before its window, so its first checkout is decided by one script like every other.
+    // False when Redis cannot answer now.
+    public async Task<bool> PreloadAsync(Sale sale, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await redis.RunAsync("EXISTS", db => db.KeyExistsAsync(keys.Loaded(sale.Id)), cancellationToken)
+                || await LoadAsync(sale, now, cancellationToken);
+        }
+        catch (Exception exception) when (RedisCommands.IsFailure(exception))
+        {
+            return false;
+        }
+    }
+
     // True when the sale's state is loaded (by this replica or, after a short wait, by another one).
     public async Task<bool> LoadAsync(Sale sale, DateTimeOffset now, CancellationToken cancellationToken)
     {

@@ -6,9 +6,19 @@ public sealed class FlashSaleOptions
     public const string PostgresConnectionName = "flashsale";
     public const string RedisConnectionName = "redis";
 
+    public static readonly TimeSpan DefaultSaleLeadTime = TimeSpan.FromMinutes(5);
+
     public int ItemsPerSale { get; set; } = 10_000;
 
     public TimeSpan SaleDuration { get; set; } = TimeSpan.FromHours(1);
+
+    // How long before its window each hourly sale is created, listed as upcoming and loaded into Redis, so the
+    // crowd at the window's first millisecond finds it ready. Unset: five minutes, or half the sale's duration
+    // when that is shorter.
+    public TimeSpan? SaleLeadTime { get; set; }
+
+    public TimeSpan EffectiveSaleLeadTime =>
+        SaleLeadTime ?? (SaleDuration / 2 < DefaultSaleLeadTime ? SaleDuration / 2 : DefaultSaleLeadTime);
 
     public TimeSpan CheckoutHold { get; set; } = TimeSpan.FromMinutes(5);
 

@@ -15,6 +15,8 @@ public sealed class FlashSaleOptionsValidator : IValidateOptions<FlashSaleOption
             $"ItemsPerSale must be between 1 and {MaxItemsPerSale} (got {options.ItemsPerSale})");
         Check(failures, options.SaleDuration >= TimeSpan.FromSeconds(10) && options.SaleDuration <= TimeSpan.FromDays(7),
             $"SaleDuration must be between 00:00:10 and 7.00:00:00 (got {options.SaleDuration})");
+        Check(failures, options.SaleLeadTime is not { } lead || (lead >= TimeSpan.Zero && lead <= options.SaleDuration),
+            $"SaleLeadTime must be between 00:00:00 and SaleDuration ({options.SaleDuration}) (got {options.SaleLeadTime})");
         Check(failures, options.CheckoutHold >= TimeSpan.FromSeconds(1) && options.CheckoutHold <= TimeSpan.FromDays(1),
             $"CheckoutHold must be between 00:00:01 and 1.00:00:00 (got {options.CheckoutHold})");
         Check(failures, options.MaxItemsPerUser is >= 1 and <= 1000,

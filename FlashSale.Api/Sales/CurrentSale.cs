@@ -2,9 +2,11 @@ using System.Diagnostics;
 
 namespace FlashSale.Api.Sales;
 
-// The running sale, cached: a sale found stays current until its window ends on the sale clock (sales are
-// never changed), and "no sale" is remembered for a second of real time, so a crowd costs PostgreSQL one
-// lookup per second at most. A sale opened on another replica is therefore seen here within a second.
+// The running sale, cached with the one after it: a sale found stays current until its window ends on the sale
+// clock (sales are never changed), and the next sale, when it already existed at the last lookup, takes over at
+// its first instant without a lookup. "No sale" is remembered for a second of real time, so a crowd costs
+// PostgreSQL one lookup per second at most; a sale opened on another replica is therefore seen here within a
+// second, and at once by a replica whose scheduler refreshed this cache when it prepared the sale.
 public sealed class CurrentSale(SaleRepository sales) : IDisposable
 {
     private static readonly TimeSpan NoSaleMemory = TimeSpan.FromSeconds(1);
@@ -22,14 +24,21 @@ public sealed class CurrentSale(SaleRepository sales) : IDisposable
         await _refresh.WaitAsync(cancellationToken);
         try
         {
-            if (TryCached(now, out cached))
-            {
-                return cached;
-            }
+            return TryCached(now, out cached) ? cached : await FetchAsync(now, cancellationToken);
+        }
+        finally
+        {
+            _refresh.Release();
+        }
+    }
 
-            var sale = await sales.FindOpenAtAsync(now, cancellationToken);
-            _entry = new Entry(sale, Stopwatch.GetTimestamp());
-            return sale;
+    // Looks the sales up again now, so that a sale just created is known before anyone asks for it.
+    public async Task RefreshAsync(DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        await _refresh.WaitAsync(cancellationToken);
+        try
+        {
+            await FetchAsync(now, cancellationToken);
         }
         finally
         {
@@ -41,17 +50,34 @@ public sealed class CurrentSale(SaleRepository sales) : IDisposable
 
     public void Dispose() => _refresh.Dispose();
 
+    private async Task<Sale?> FetchAsync(DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        var found = await sales.FindOpenAndNextAsync(now, cancellationToken);
+        var entry = new Entry(found, Stopwatch.GetTimestamp());
+        _entry = entry;
+        return entry.OpenAt(now);
+    }
+
     private bool TryCached(DateTimeOffset now, out Sale? sale)
     {
         var entry = _entry;
-        sale = entry?.Sale;
-        return entry switch
-        {
-            null => false,
-            { Sale: null } => Stopwatch.GetElapsedTime(entry.FetchedAt) < NoSaleMemory,
-            _ => entry.Sale.IsOpenAt(now),
-        };
+        sale = entry?.OpenAt(now);
+        return entry is not null && (sale is not null || Stopwatch.GetElapsedTime(entry.FetchedAt) < NoSaleMemory);
     }
 
-    private sealed record Entry(Sale? Sale, long FetchedAt);
+    private sealed record Entry(IReadOnlyList<Sale> Sales, long FetchedAt)
+    {
+        public Sale? OpenAt(DateTimeOffset now)
+        {
+            foreach (var sale in Sales)
+            {
+                if (sale.IsOpenAt(now))
+                {
+                    return sale;
+                }
+            }
+
+            return null;
+        }
+    }
 }

@@ -46,11 +46,29 @@ public sealed class SaleRepository(Database database)
             return sale;
         }, cancellationToken);
 
-    public Task<Sale?> FindOpenAtAsync(DateTimeOffset now, CancellationToken cancellationToken) =>
+    // The sale open at `now` and the one after it (or the next two when none is open), in window order.
+    public Task<IReadOnlyList<Sale>> FindOpenAndNextAsync(DateTimeOffset now, CancellationToken cancellationToken) =>
+        database.RunAsync(QueryTypes.Select, Tables.Sales, async (connection, ct) =>
+        {
+            await using var command = new NpgsqlCommand($"select {SaleColumns} from sales where ends_at > $1 order by starts_at limit 2", connection)
+            {
+                Parameters = { new() { Value = now } },
+            };
+            await using var reader = await command.ExecuteReaderAsync(ct);
+            List<Sale> found = [];
+            while (await reader.ReadAsync(ct))
+            {
+                found.Add(ReadSale(reader));
+            }
+
+            return (IReadOnlyList<Sale>)found;
+        }, cancellationToken);
+
+    public Task<Sale?> FindOpenAtAsync(DateTimeOffset instant, CancellationToken cancellationToken) =>
         database.RunAsync(QueryTypes.Select, Tables.Sales, (connection, ct) => ReadSaleAsync(
             new NpgsqlCommand($"select {SaleColumns} from sales where starts_at <= $1 and ends_at > $1", connection)
             {
-                Parameters = { new() { Value = now } },
+                Parameters = { new() { Value = instant } },
             }, ct), cancellationToken);
 
     public Task<bool> AnyOverlappingAsync(SaleWindow window, CancellationToken cancellationToken) =>

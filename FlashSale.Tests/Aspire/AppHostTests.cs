@@ -99,7 +99,7 @@ public sealed class AppHostTests(AspireStack stack) : IClassFixture<AspireStack>
     }
 
     [Fact]
-    public async Task ACheckoutIsOneTraceWithPostgresAndRedisSpansAndItsLogsInTheAspireDashboard()
+    public async Task ACheckoutIsOneTraceWithPostgresAndRedisSpansAndLogsCarryTheirTraceInTheAspireDashboard()
     {
         var api = new FlashSaleClient(stack.Client("api"));
         var sale = await WaitForAutoStartedSaleAsync(api);
@@ -126,6 +126,7 @@ public sealed class AppHostTests(AspireStack stack) : IClassFixture<AspireStack>
             return complete is not null ? null : $"no checkout trace with PostgreSQL and Redis spans yet among {checkouts.Count} checkout traces, {all.Count} spans";
         });
 
+        // The API's log lines carry the trace they were written in (the sale's preparation logs inside its own trace).
         await Eventually(async () =>
         {
             using var logs = await TelemetryAsync(dashboard, "logs");
