@@ -1,9 +1,11 @@
 #!/usr/bin/env bash
-# FlashSale's benchmark: starts a fresh stack the way the product runs (the AppHost, two API replicas, data in a
-# new folder, no hourly sale of its own), aims the load tool at the replicas' own ports (not the gateway), and
-# measures in one run the machine's ceilings (GET /alive, Redis running the checkout script, pgbench running the
+# FlashSale's benchmark: first watches sales open at their window's start on stacks of 1 and 2 replicas that open
+# their own 20-second sales (bench/window.sh), then starts a fresh stack the way the product runs (the AppHost, two
+# API replicas, data in a new folder, no hourly sale of its own), aims the load tool at the replicas' own ports (not
+# the gateway), and measures in one run the first and the second 10,000-item rush on a freshly started replica, the
+# machine's ceilings (GET /alive by the load tool and by wrk, Redis running the checkout script, pgbench running the
 # purchase SQL) and FlashSale's checkout, purchase and a 10,000-item / 2,000-shopper rush against 1 and 2
-# replicas, with CPU per request and peak memory. Every run is audited in PostgreSQL; a failed audit fails the
+# replicas, with CPU per request of the API, PostgreSQL, Redis and the load tool, and peak memory. Every run is audited in PostgreSQL; a failed audit fails the
 # bench. Writes docs/benchmarks.md and its charts (docs/images/benchmark-*.png), then stops the stack.
 #   ./bench.sh                 # about 8 minutes here
 #   BENCH_QUICK=1 ./bench.sh   # shorter runs and a 2,000-item rush, to try the script (same document)
@@ -13,11 +15,15 @@ set -euo pipefail
 cd "$(dirname "$0")"
 source scripts/prerequisites.sh
 install_prerequisites
+if ! command -v wrk >/dev/null 2>&1; then
+  as_root env DEBIAN_FRONTEND=noninteractive apt-get update -q >/dev/null
+  as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends wrk >/dev/null
+fi
 
 started=$SECONDS
 quick=${BENCH_QUICK:-}
-items=10000 shoppers=2000 connections=64 seconds=8 rush_limit=60 purchase_items=6000 checkout_items=50000
-if [ -n "$quick" ]; then items=2000 shoppers=400 seconds=3 rush_limit=20 purchase_items=1500 checkout_items=10000; fi
+items=10000 shoppers=2000 connections=64 seconds=8 rush_limit=60 first_rush_limit=30 purchase_items=6000 checkout_items=50000 windows=3
+if [ -n "$quick" ]; then items=2000 shoppers=400 seconds=3 rush_limit=20 first_rush_limit=15 purchase_items=1500 checkout_items=10000 windows=1; fi
 
 data=$(mktemp -d /var/tmp/flashsale-bench.XXXXXX)
 chmod o+x "$data"                  # the postgres OS user must reach its cluster inside
@@ -43,12 +49,21 @@ dotnet build FlashSale.AppHost -c Release -v quiet -nologo
 dotnet build FlashSale.Benchmark -c Release -v quiet -nologo
 tool=(dotnet FlashSale.Benchmark/bin/Release/net10.0/FlashSale.Benchmark.dll)
 
+# 0. The window's start, each on a fresh stack of its own that opens 20-second sales by itself (stopped before the next).
+mkdir -p "$results/window"
+for replicas in 1 2; do
+  echo; echo "== window start, $replicas replica(s) (load average $(load1))"
+  echo "bench/window.sh $replicas \$RESULTS/window $windows $items" >>"$commands"
+  bench/window.sh "$replicas" "$results/window" "$windows" "$items"
+done
+
 source scripts/start-stack.sh
 
 one=(--url "${replica_url[api-1]}" --api-pid "${replica_pid[api-1]}")
 two=(--url "${replica_url[api-1]}" --url "${replica_url[api-2]}" --api-pid ${replica_pid[api-1]} ${replica_pid[api-2]})
 # The audit's own queries stay out of pg_stat_statements' figures.
-common=(--admin-key "$key" --database "$db;Options=-c pg_stat_statements.track=none" --postgres-pid "$pg_pid" --connections "$connections" --no-live)
+common=(--admin-key "$key" --database "$db;Options=-c pg_stat_statements.track=none" --postgres-pid "$pg_pid" --redis-pid "$redis_pid"
+        --connections "$connections" --no-live)
 
 # Runs the load tool, records the command (key and connection string as $KEY and $DB) and the load average.
 load() {
@@ -60,12 +75,31 @@ load() {
   fact "load_$label" "$(load1)"
 }
 
+# 1. The first rush after a start, on api-1 as it came up (it has answered only the orchestrator's health checks), then
+# a second one on the same process: what warming up costs the crowd that meets a freshly started replica.
+load rush-first --scenario rush "${one[@]}" "${common[@]}" --items "$items" --shoppers "$shoppers" --duration "$first_rush_limit"
+load rush-second --scenario rush "${one[@]}" "${common[@]}" --items "$items" --shoppers "$shoppers" --duration "$first_rush_limit"
+
 # Warm-up: JIT and connection pools, so the first measured run is not the one paying for them.
 "${tool[@]}" --scenario checkout "${two[@]}" "${common[@]}" --items 2000 --duration 2 --label warmup >/dev/null
 
-# 1. Ceilings.
+# 2. Ceilings.
 load alive-1 --scenario alive "${one[@]}" "${common[@]}" --duration "$seconds"
 load alive-2 --scenario alive "${two[@]}" "${common[@]}" --duration "$seconds"
+
+# The load tool's own ceiling: wrk (never the bottleneck) against the same replica, with wrk's and the API's CPU.
+echo; echo "== wrk: GET /alive on api-1, $connections connections"
+echo "wrk -t2 -c$connections -d${seconds}s \$API1/alive" >>"$commands"
+cpu_ticks() { awk '{ print $14 + $15 }' "/proc/$1/stat"; }
+api_before=$(cpu_ticks "${replica_pid[api-1]}")
+TIMEFORMAT='%U %S'
+{ time wrk -t2 -c"$connections" -d"${seconds}s" "${replica_url[api-1]}/alive" >"$results/wrk-alive-1.txt"; } 2>"$results/wrk-alive-1.cpu"
+api_after=$(cpu_ticks "${replica_pid[api-1]}")
+wrk_requests=$(grep -oP '^\s*\K[0-9]+(?= requests in)' "$results/wrk-alive-1.txt")
+fact wrk_alive_rps "$(grep -oP 'Requests/sec:\s*\K[0-9.]+' "$results/wrk-alive-1.txt")"
+fact wrk_cpu_us_per_request "$(awk -v r="$wrk_requests" '{ printf "%.1f", ($1 + $2) / r * 1e6 }' "$results/wrk-alive-1.cpu")"
+fact wrk_api_cpu_us_per_request "$(awk -v r="$wrk_requests" -v t="$((api_after - api_before))" 'BEGIN { printf "%.1f", t / 100 / r * 1e6 }')"
+grep wrk_ "$facts"
 
 echo; echo "== redis-benchmark: checkout_hold.lua, $connections clients"
 echo "bench/redis-checkout.sh \$REDIS_PORT $connections 200000" >>"$commands"
@@ -82,7 +116,7 @@ echo "pgbench -n -c $connections -j 2 -T $seconds -f bench/pgbench-purchase.sql 
 fact pgbench_purchase_tps "$(grep -oP 'tps = \K[0-9.]+' "$results/pgbench.txt" | head -1)"
 fact pgbench_clients "$connections"
 
-# 2. FlashSale, against one replica and then both.
+# 3. FlashSale, against one replica and then both.
 load checkout-1 --scenario checkout "${one[@]}" "${common[@]}" --items "$checkout_items" --duration "$seconds"
 load checkout-2 --scenario checkout "${two[@]}" "${common[@]}" --items "$checkout_items" --duration "$seconds"
 load purchase-1 --scenario purchase "${one[@]}" "${common[@]}" --items "$purchase_items" --duration "$seconds"
@@ -95,7 +129,7 @@ load rush-1 --scenario rush "${one[@]}" "${common[@]}" --items "$items" --shoppe
   from pg_stat_statements order by total_exec_time desc limit 12" >"$results/pg_stat_statements-rush-1.txt"
 load rush-2 --scenario rush "${two[@]}" "${common[@]}" --items "$items" --shoppers "$shoppers" --duration "$rush_limit"
 
-# 3. Optionally, where api-1's time goes during a rush: dotnet-trace's sampled thread stacks, top methods.
+# 4. Optionally, where api-1's time goes during a rush: dotnet-trace's sampled thread stacks, top methods.
 if [ -n "${BENCH_PROFILE:-}" ]; then
   tools="$HOME/.dotnet/flashsale-bench-tools"
   [ -x "$tools/dotnet-trace" ] || dotnet tool install dotnet-trace --version 10.0.750501 --tool-path "$tools" >/dev/null

@@ -35,6 +35,7 @@ public static class Commands
         var database = new Option<string?>("--database") { Description = "PostgreSQL connection string for the audit (skipped without it)" };
         var apiPids = new Option<int[]>("--api-pid") { Description = "API process(es) whose CPU time and memory to measure", AllowMultipleArgumentsPerToken = true };
         var postgresPid = new Option<int?>("--postgres-pid") { Description = "the postmaster's pid, to measure PostgreSQL's CPU time" };
+        var redisPid = new Option<int?>("--redis-pid") { Description = "redis-server's pid, to measure Redis's CPU time" };
         var noLive = new Option<bool>("--no-live") { Description = "no live view (it is off anyway when the output is not a terminal)" };
         var rate = new Option<double?>("--rate")
         {
@@ -49,7 +50,7 @@ public static class Commands
 
         var root = new RootCommand("FlashSale's load tool and audit")
         {
-            scenario, urls, shoppers, connections, duration, items, mix, seed, report, adminKey, database, apiPids, postgresPid, noLive, rate, sampleSeconds, label,
+            scenario, urls, shoppers, connections, duration, items, mix, seed, report, adminKey, database, apiPids, postgresPid, redisPid, noLive, rate, sampleSeconds, label,
         };
         root.SetAction(async (parse, cancellationToken) =>
         {
@@ -97,6 +98,7 @@ public static class Commands
                 Database = parse.GetValue(database),
                 ApiPids = parse.GetValue(apiPids) ?? [],
                 PostgresPid = parse.GetValue(postgresPid),
+                RedisPid = parse.GetValue(redisPid),
                 Live = !parse.GetValue(noLive),
                 Rate = parse.GetValue(rate),
                 SampleEvery = TimeSpan.FromSeconds(Math.Max(1, parse.GetValue(sampleSeconds))),
@@ -106,6 +108,7 @@ public static class Commands
         });
 
         root.Add(ReportCommand.Build());
+        root.Add(Window.WindowCommand.Build());
         return root;
     }
 

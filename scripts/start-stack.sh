@@ -1,10 +1,11 @@
 # Starts a fresh FlashSale stack the way the product runs, for bench.sh and soak.sh, which source this file
-# after setting $data (a new folder for the stack's data) and $log (the AppHost's output): the AppHost with two
-# API replicas, its data in $data, no hourly sale of its own and the rate limits off. Waits until it is ready,
+# after setting $data (a new folder for the stack's data) and $log (the AppHost's output): the AppHost with
+# $stack_replicas API replicas (default two), its data in $data, no hourly sale of its own unless $stack_settings
+# says otherwise (AppHost settings, default --FlashSale:AutoStart=false) and the rate limits off. Waits until it is ready,
 # sets a trap that stops it all on exit (and deletes $data when the script succeeded), and leaves:
 #   key                          the admin API key
-#   replica_url[api-1|api-2]     each replica's own URL (not the orchestrator's proxy), replica_pid[...] its pid,
-#                                api_pids both pids
+#   replica_url[api-1|api-2|…]   each replica's own URL (not the orchestrator's proxy), replica_pid[...] its pid,
+#                                api_pids every replica's pid
 #   pg_bin pg_pid pg_port db psql   PostgreSQL's binaries, postmaster, port, connection string, psql command
 #   redis_pid redis_port
 # PostgreSQL's cluster is made here rather than by the AppHost (which skips initdb when the folder holds one), the
@@ -18,8 +19,10 @@ setpriv --reuid=postgres --regid=postgres --init-groups -- "$pg_bin/initdb" -D "
 printf "shared_preload_libraries = 'pg_stat_statements'\npg_stat_statements.track = all\n" >>"$data/postgres/postgresql.conf"
 
 echo "Starting the stack (data in $data)..."
-dotnet run --project FlashSale.AppHost -c Release --no-build -- --Stack:DataDirectory="$data" --Stack:Replicas=2 \
-  --Stack:Port=0 --FlashSale:AutoStart=false --FlashSale:RateLimit:PerClient=0 --FlashSale:RateLimit:PerUser=0 >"$log" 2>&1 &
+stack_replicas=${stack_replicas:-2}
+read -ra stack_setting_args <<<"${stack_settings:---FlashSale:AutoStart=false}"
+dotnet run --project FlashSale.AppHost -c Release --no-build -- --Stack:DataDirectory="$data" --Stack:Replicas="$stack_replicas" \
+  --Stack:Port=0 "${stack_setting_args[@]}" --FlashSale:RateLimit:PerClient=0 --FlashSale:RateLimit:PerUser=0 >"$log" 2>&1 &
 runner=$!
 apphost=""
 
@@ -76,8 +79,8 @@ for pid in $(pgrep -f "$api_dll" || true); do
   replica_url[$name]=$(env_of ASPNETCORE_URLS | cut -d';' -f1)
   replica_pid[$name]=$pid
 done
-[ "${#replica_url[@]}" -eq 2 ] || { echo "Found ${#replica_url[@]} replicas, not 2" >&2; exit 1; }
-api_pids="${replica_pid[api-1]} ${replica_pid[api-2]}"
+[ "${#replica_url[@]}" -eq "$stack_replicas" ] || { echo "Found ${#replica_url[@]} replicas, not $stack_replicas" >&2; exit 1; }
+api_pids="${replica_pid[*]}"
 pg_pid=$(sed -n 1p "$data/postgres/postmaster.pid")
 pg_port=$(sed -n 4p "$data/postgres/postmaster.pid")
 redis_pid=""   # redis-server retitles itself; it is the one working in the data folder
@@ -85,6 +88,7 @@ for pid in $(pgrep -x redis-server || true); do [ "$(readlink "/proc/$pid/cwd")"
 redis_port=$(ss -ltnpH | grep "pid=$redis_pid," | head -1 | awk '{ print $4 }' | sed 's/.*://')
 db="Host=localhost;Port=$pg_port;Username=postgres;Database=flashsale"
 psql=("$pg_bin/psql" -h localhost -p "$pg_port" -U postgres -X -q -v ON_ERROR_STOP=1)
-echo "api-1 ${replica_url[api-1]} (pid ${replica_pid[api-1]}), api-2 ${replica_url[api-2]} (pid ${replica_pid[api-2]}), PostgreSQL :$pg_port (pid $pg_pid), Redis :$redis_port"
+for name in "${!replica_url[@]}"; do echo "$name ${replica_url[$name]} (pid ${replica_pid[$name]})"; done
+echo "PostgreSQL :$pg_port (pid $pg_pid), Redis :$redis_port (pid $redis_pid)"
 "${psql[@]}" -d flashsale -c "create extension if not exists pg_stat_statements"
 

@@ -41,6 +41,9 @@ public static class ApiReplicasExtensions
                 // every thread's arena, kept resident memory climbing for many minutes of a paced soak
                 // (docs/reliability.md); managed objects do not use malloc.
                 .WithEnvironment("MALLOC_ARENA_MAX", "2")
+                // Hot methods reach optimized code after 30 calls instead of waiting for start-up's JIT activity to
+                // settle: the first rush after a start is the one the crowd meets (docs/benchmarks-notes.md).
+                .WithEnvironment("DOTNET_TC_CallCountingDelayMs", "0")
                 // Rate limiting on, per client behind the gateway (same machine, so loopback is the trusted proxy);
                 // the AppHost's own FlashSale:RateLimit settings, forwarded below, override these.
                 .WithEnvironment("FlashSale__RateLimit__PerClient", "500")

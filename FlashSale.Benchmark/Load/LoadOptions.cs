@@ -42,6 +42,8 @@ public sealed record LoadOptions
 
     public int? PostgresPid { get; init; }
 
+    public int? RedisPid { get; init; }
+
     public bool Live { get; init; } = true;
 
     // Checkouts per second started on a fixed schedule whatever the answers' pace (open loop); null: as fast as

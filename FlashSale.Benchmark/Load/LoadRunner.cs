@@ -18,7 +18,7 @@ public static class LoadRunner
         var shop = new ShopClient(recorder);
         var sale = options.Scenario == Scenario.Alive ? null : await OpenSaleAsync(options, targets, console, cancellationToken);
         var context = new ScenarioContext(options, targets, shop, sale, cancellationToken);
-        await using var watch = new ProcessWatch(options.ApiPids, options.PostgresPid);
+        await using var watch = new ProcessWatch(options.ApiPids, options.PostgresPid, options.RedisPid);
         context.MeasuringStarted += watch.Start;
         await using var sampler = new Sampler(recorder, options.ApiPids, options.SampleEvery);
         context.MeasuringStarted += sampler.Start;

@@ -2,16 +2,18 @@ using System.Globalization;
 
 namespace FlashSale.Benchmark.Load;
 
-// CPU time of the API processes and of PostgreSQL (the postmaster, its live backends and the backends it has
-// reaped) over the measured phase, from Linux's /proc in clock ticks of 10 ms, and the resident memory of the
+// CPU time of the API processes, of PostgreSQL (the postmaster, its live backends and the backends it has
+// reaped), of Redis and of this load tool itself over the measured phase, from Linux's /proc in clock ticks of 10 ms, and the resident memory of the
 // largest API process, sampled every 100 ms.
-public sealed class ProcessWatch(IReadOnlyList<int> apiPids, int? postgresPid) : IAsyncDisposable
+public sealed class ProcessWatch(IReadOnlyList<int> apiPids, int? postgresPid, int? redisPid) : IAsyncDisposable
 {
     private const double TicksPerSecond = 100;
 
     private readonly CancellationTokenSource _stop = new();
     private long _apiTicksBefore;
     private long _postgresTicksBefore;
+    private long _redisTicksBefore;
+    private long _clientTicksBefore;
     private long _peakRssBytes;
     private Task _sampling = Task.CompletedTask;
 
@@ -26,6 +28,8 @@ public sealed class ProcessWatch(IReadOnlyList<int> apiPids, int? postgresPid) :
 
         _apiTicksBefore = apiPids.Sum(OwnTicks);
         _postgresTicksBefore = postgresPid is { } pid ? PostgresTicks(pid) : 0;
+        _redisTicksBefore = redisPid is { } redis ? OwnTicks(redis) : 0;
+        _clientTicksBefore = OwnTicks(Environment.ProcessId);
         _sampling = SampleAsync(_stop.Token);
     }
 
@@ -38,11 +42,17 @@ public sealed class ProcessWatch(IReadOnlyList<int> apiPids, int? postgresPid) :
 
         var apiSeconds = (apiPids.Sum(OwnTicks) - _apiTicksBefore) / TicksPerSecond;
         var postgresSeconds = postgresPid is { } pid ? (PostgresTicks(pid) - _postgresTicksBefore) / TicksPerSecond : 0;
+        var redisSeconds = redisPid is { } redis ? (OwnTicks(redis) - _redisTicksBefore) / TicksPerSecond : 0;
+        var clientSeconds = (OwnTicks(Environment.ProcessId) - _clientTicksBefore) / TicksPerSecond;
         await _stop.CancelAsync();
         await _sampling;
         double PerRequestUs(double seconds) => requests == 0 ? 0 : seconds / requests * 1e6;
         return new ResourceUse(apiSeconds, postgresSeconds, PerRequestUs(apiSeconds), PerRequestUs(postgresSeconds),
-            Interlocked.Read(ref _peakRssBytes) / 1024.0 / 1024.0);
+            Interlocked.Read(ref _peakRssBytes) / 1024.0 / 1024.0)
+        {
+            RedisCpuUsPerRequest = redisPid is null ? null : PerRequestUs(redisSeconds),
+            ClientCpuUsPerRequest = PerRequestUs(clientSeconds),
+        };
     }
 
     public async ValueTask DisposeAsync()
@@ -140,4 +150,10 @@ public sealed class ProcessWatch(IReadOnlyList<int> apiPids, int? postgresPid) :
     }
 }
 
-public sealed record ResourceUse(double ApiCpuSeconds, double PostgresCpuSeconds, double ApiCpuUsPerRequest, double PostgresCpuUsPerRequest, double ApiPeakRssMb);
+public sealed record ResourceUse(double ApiCpuSeconds, double PostgresCpuSeconds, double ApiCpuUsPerRequest, double PostgresCpuUsPerRequest, double ApiPeakRssMb)
+{
+    // Absent from reports written before these were measured.
+    public double? RedisCpuUsPerRequest { get; init; }
+
+    public double? ClientCpuUsPerRequest { get; init; }
+}

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text;
 using FlashSale.Benchmark.Audit;
 using FlashSale.Benchmark.Load;
+using FlashSale.Benchmark.Window;
 
 namespace FlashSale.Benchmark.Reports;
 
@@ -79,6 +80,13 @@ public static class BenchDocument
             }
         }
 
+        if (results.Run("alive-1") is { } tool && results.Number("wrk_alive_rps") is { } wrk)
+        {
+            Line($"| the load tool itself: GET /alive, 1 replica, {tool.Connections} connections (client CPU {Us(tool.Resources?.ClientCpuUsPerRequest)} per request) | "
+                + $"{Rate(tool.RequestsPerSecond)}/s | `wrk` on the same replica {Rate(wrk)}/s (wrk's CPU {Us(results.Number("wrk_cpu_us_per_request"))}, "
+                + $"the API's {Us(results.Number("wrk_api_cpu_us_per_request"))} per request) | {Percent(tool.RequestsPerSecond, wrk)} | ≥ 80 % of wrk |");
+        }
+
         Line();
         Line("Ratios: FlashSale's rate over the ceiling's rate (so 100 % would be the ceiling); for CPU, FlashSale's cost over /alive's cost; "
             + "for the rush, the ideal time over the measured one. CPU seconds come from `/proc/<pid>/stat` before and after the measured phase "
@@ -86,15 +94,19 @@ public static class BenchDocument
             + "API process's resident set, sampled every 100 ms.");
         Line();
 
+        WriteFirstAndSecondRush(results, Line);
+        WriteWindowStart(results, Line);
+
         Line("## Runs");
         Line();
-        Line("| run | targets | requests | req/s | measured | sold | sold out after | API CPU / req | PostgreSQL CPU / req | API peak RSS | audit |");
-        Line("| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |");
+        Line("| run | targets | requests | req/s | measured | sold | sold out after | API CPU / req | PostgreSQL CPU / req | Redis CPU / req | client CPU / req | API peak RSS | audit |");
+        Line("| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |");
         foreach (var run in results.Runs.Values)
         {
             Line($"| {run.Label} | {run.Targets.Count} | {run.Requests:N0} | {Rate(run.RequestsPerSecond)} | {run.ElapsedSeconds:0.0} s | "
                 + $"{(run.SaleId is null ? "-" : $"{run.Sold:N0} / {run.TotalItems:N0}")} | {(run.SoldOutAfterSeconds is { } s ? $"{s:0.00} s" : "-")} | "
-                + $"{Us(run.Resources?.ApiCpuUsPerRequest)} | {Us(run.Resources?.PostgresCpuUsPerRequest)} | {(run.Resources is { } r ? $"{r.ApiPeakRssMb:0} MB" : "-")} | "
+                + $"{Us(run.Resources?.ApiCpuUsPerRequest)} | {Us(run.Resources?.PostgresCpuUsPerRequest)} | {Us(run.Resources?.RedisCpuUsPerRequest)} | "
+                + $"{Us(run.Resources?.ClientCpuUsPerRequest)} | {(run.Resources is { } r ? $"{r.ApiPeakRssMb:0} MB" : "-")} | "
                 + $"{AuditText(run.Audit)} |");
         }
 
@@ -172,6 +184,81 @@ public static class BenchDocument
         Line("```");
         return doc.ToString();
     }
+
+    // The first 10,000-item rush on a replica just started (its only requests before: the orchestrator's health checks)
+    // and the second on the same process, each component's CPU per request side by side.
+    private static void WriteFirstAndSecondRush(BenchResults results, Action<string> line)
+    {
+        if (results.Run("rush-first") is not { } first || results.Run("rush-second") is not { } second)
+        {
+            return;
+        }
+
+        line("## The first rush after a start, and the second");
+        line("");
+        line("api-1 alone, right after the stack came up (the replica had answered nothing but the orchestrator's health checks), then again on "
+            + "the same process; the same shoppers, seed and stock. CPU per request is each process's CPU time over the rush divided by the "
+            + "requests answered in it (checkouts, purchases and the refusals of shoppers who lost a race); the client is the load tool.");
+        line("");
+        line("| rush | sold out after | req/s | checkout p99 | purchase p99 | API CPU / req | PostgreSQL CPU / req | Redis CPU / req | client CPU / req | API peak RSS |");
+        line("| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |");
+        foreach (var (name, run) in new[] { ("first", first), ("second", second) })
+        {
+            line($"| {name} | {(run.SoldOutAfterSeconds is { } s ? $"{s:0.00} s" : $"not sold out ({run.Sold:N0} / {run.TotalItems:N0})")} | {Rate(run.RequestsPerSecond)} | "
+                + $"{Ms(Endpoint(run, ShopClient.CheckoutRoute)?.P99Ms ?? 0)} ms | {Ms(Endpoint(run, ShopClient.PurchaseRoute)?.P99Ms ?? 0)} ms | "
+                + $"{Us(run.Resources?.ApiCpuUsPerRequest)} | {Us(run.Resources?.PostgresCpuUsPerRequest)} | {Us(run.Resources?.RedisCpuUsPerRequest)} | "
+                + $"{Us(run.Resources?.ClientCpuUsPerRequest)} | {(run.Resources is { } r ? $"{r.ApiPeakRssMb:0} MB" : "-")} |");
+        }
+
+        line($"| first ÷ second | {(first.SoldOutAfterSeconds is { } a && second.SoldOutAfterSeconds is { } b ? $"{a / b:0.00}×" : "-")} | | | | "
+            + $"{Times(first.Resources?.ApiCpuUsPerRequest ?? 0, second.Resources?.ApiCpuUsPerRequest)} | "
+            + $"{Times(first.Resources?.PostgresCpuUsPerRequest ?? 0, second.Resources?.PostgresCpuUsPerRequest)} | "
+            + $"{Times(first.Resources?.RedisCpuUsPerRequest ?? 0, second.Resources?.RedisCpuUsPerRequest)} | "
+            + $"{Times(first.Resources?.ClientCpuUsPerRequest ?? 0, second.Resources?.ClientCpuUsPerRequest)} | |");
+        line("");
+        line("Issue 14's targets: the first rush sold out in ≤ 3 s (stretch 2 s) and within 1.2× of the second in time and API CPU per request; "
+            + "warm, per request: API ≤ 50 µs, PostgreSQL ≤ 40 µs, Redis ≤ 15 µs.");
+        line("");
+    }
+
+    // What the crowd meets at a window's first instant: stacks that open their own 20-second sales (AutoStart), each sale
+    // created, listed and loaded ahead of its window.
+    private static void WriteWindowStart(BenchResults results, Action<string> line)
+    {
+        if (results.Windows.Count == 0)
+        {
+            return;
+        }
+
+        line("## The window's start");
+        line("");
+        line("A fresh stack per replica count, opening a 20-second sale every 20 seconds by itself (`FlashSale:SaleDuration=00:00:20`, AutoStart; "
+            + "each sale is created, listed as upcoming and loaded into Redis `SaleLeadTime` ahead, half the window here). The load tool's `window` "
+            + "probe reads `GET /sales/current` on every replica every 10 ms from half a second before a sale's start to two seconds after, while "
+            + "64 shoppers check out distinct items of the new sale from its first instant for a second. Times are from the sale's start on the "
+            + "machine's one clock.");
+        line("");
+        line("| replicas | sale | listed before its start | `/sales/current` after the start: non-200 / answers | new sale named after | first checkout granted after | checkouts in the first second (statuses) | checkout p50 / p99 |");
+        line("| --- | --- | --- | --- | --- | --- | --- | --- |");
+        foreach (var report in results.Windows)
+        {
+            foreach (var w in report.Windows)
+            {
+                line($"| {report.Targets.Count} | {w.SaleId} | {(w.ListedBeforeStartSeconds is { } l ? $"{l:0.0} s" : "(listed before the probe looked)")} | "
+                    + $"{w.CurrentSaleNon200AfterStart} / {w.CurrentSaleAnswersAfterStart} | {OptionalMs(w.NewSaleNamedAfterMs)} | {OptionalMs(w.FirstCheckoutGrantedAfterMs)} | "
+                    + $"{w.Checkouts:N0} ({string.Join(" ", w.CheckoutStatuses.OrderBy(p => p.Key, StringComparer.Ordinal).Select(p => $"{p.Key}:{p.Value}"))}) | "
+                    + $"{Ms(w.CheckoutP50Ms)} / {Ms(w.CheckoutP99Ms)} ms |");
+            }
+        }
+
+        line("");
+        line("Issue 14's targets: no non-200 answer from `GET /sales/current` after the start, the new sale named and the first checkout granted "
+            + "within 100 ms of the start, checkouts at the start p99 ≤ 100 ms, the next sale listed as upcoming ≥ 2 s before it starts. "
+            + "409s are shoppers reaching the limit of 10 items each.");
+        line("");
+    }
+
+    private static string OptionalMs(double? value) => value is { } v ? $"{Ms(v)} ms" : "never";
 
     private static EndpointSummary? Endpoint(LoadResult run, string route) => run.Endpoints.FirstOrDefault(e => e.Endpoint == route);
 

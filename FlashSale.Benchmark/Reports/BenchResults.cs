@@ -1,18 +1,21 @@
 using System.Globalization;
 using FlashSale.Benchmark.Load;
+using FlashSale.Benchmark.Window;
 
 namespace FlashSale.Benchmark.Reports;
 
-// A benchmark's results folder, as bench.sh leaves it: one JSON report per run (LABEL.json), facts as
+// A benchmark's results folder, as bench.sh leaves it: one JSON report per run (LABEL.json), the window-start
+// probes' reports (window/window-N.json), facts as
 // key=value lines (facts.txt: ceilings measured by redis-benchmark and pgbench, the machine, load averages),
 // the commands run (commands.txt) and PostgreSQL's top statements (pg_stat_statements-*.txt).
 public sealed class BenchResults
 {
-    private BenchResults(string folder, Dictionary<string, LoadResult> runs, Dictionary<string, string> facts)
+    private BenchResults(string folder, Dictionary<string, LoadResult> runs, Dictionary<string, string> facts, List<WindowReport> windows)
     {
         Folder = folder;
         Runs = runs;
         Facts = facts;
+        Windows = windows;
     }
 
     public string Folder { get; }
@@ -20,6 +23,9 @@ public sealed class BenchResults
     public IReadOnlyDictionary<string, LoadResult> Runs { get; }
 
     public IReadOnlyDictionary<string, string> Facts { get; }
+
+    // The window-start probes (window/window-N.json), fewest replicas first.
+    public IReadOnlyList<WindowReport> Windows { get; }
 
     public static async Task<BenchResults> ReadAsync(string folder, CancellationToken cancellationToken)
     {
@@ -44,7 +50,17 @@ public sealed class BenchResults
             }
         }
 
-        return new BenchResults(folder, runs, facts);
+        List<WindowReport> windows = [];
+        var windowFolder = Path.Combine(folder, "window");
+        if (Directory.Exists(windowFolder))
+        {
+            foreach (var file in Directory.EnumerateFiles(windowFolder, "*.json").Order(StringComparer.Ordinal))
+            {
+                windows.Add(await WindowReport.ReadAsync(file, cancellationToken));
+            }
+        }
+
+        return new BenchResults(folder, runs, facts, windows);
     }
 
     public LoadResult? Run(string label) => Runs.GetValueOrDefault(label);
