@@ -4,6 +4,7 @@ using FlashSale.Api.Configuration;
 using FlashSale.Api.Storage;
 using FlashSale.Api.Telemetry;
 using Microsoft.Extensions.Options;
+using Npgsql;
 using NpgsqlTypes;
 
 namespace FlashSale.Api.Checkout;
@@ -33,26 +34,29 @@ public sealed class CheckoutAttemptLog : IAsyncDisposable
             "checkout_attempts write", ActivityKind.Internal, parentContext: default, links: requests);
         activity?.SetTag("flashsale.batch.size", attempts.Count);
 
-        await _database.RunAsync(QueryTypes.Copy, Tables.CheckoutAttempts, async (connection, ct) =>
-        {
-            await using var importer = await connection.BeginBinaryImportAsync(
-                "copy checkout_attempts (attempted_at, user_id, item_id, sale_id, item_index, outcome, code, expires_at) from stdin (format binary)", ct);
-            foreach (var attempt in attempts)
-            {
-                await importer.StartRowAsync(ct);
-                await importer.WriteAsync(attempt.AttemptedAt, NpgsqlDbType.TimestampTz, ct);
-                await importer.WriteAsync(attempt.UserId, NpgsqlDbType.Text, ct);
-                await importer.WriteAsync(attempt.ItemId, NpgsqlDbType.Text, ct);
-                await importer.WriteAsync(attempt.SaleId, NpgsqlDbType.Bigint, ct);
-                await importer.WriteAsync(attempt.ItemIndex, NpgsqlDbType.Integer, ct);
-                await importer.WriteAsync(attempt.Outcome, NpgsqlDbType.Text, ct);
-                await importer.WriteAsync(attempt.Code, NpgsqlDbType.Text, ct);
-                await importer.WriteAsync(attempt.ExpiresAt, NpgsqlDbType.TimestampTz, ct);
-            }
-
-            await importer.CompleteAsync(ct);
-        }, cancellationToken);
+        await _database.RunAsync(QueryTypes.Copy, Tables.CheckoutAttempts, (connection, ct) => CopyAsync(connection, attempts, ct), cancellationToken);
 
         return Enumerable.Repeat(true, attempts.Count).ToArray();
+    }
+
+    // One binary COPY of the attempts, in the connection's transaction if it has one.
+    internal static async Task CopyAsync(NpgsqlConnection connection, IReadOnlyList<CheckoutAttempt> attempts, CancellationToken cancellationToken)
+    {
+        await using var importer = await connection.BeginBinaryImportAsync(
+            "copy checkout_attempts (attempted_at, user_id, item_id, sale_id, item_index, outcome, code, expires_at) from stdin (format binary)", cancellationToken);
+        foreach (var attempt in attempts)
+        {
+            await importer.StartRowAsync(cancellationToken);
+            await importer.WriteAsync(attempt.AttemptedAt, NpgsqlDbType.TimestampTz, cancellationToken);
+            await importer.WriteAsync(attempt.UserId, NpgsqlDbType.Text, cancellationToken);
+            await importer.WriteAsync(attempt.ItemId, NpgsqlDbType.Text, cancellationToken);
+            await importer.WriteAsync(attempt.SaleId, NpgsqlDbType.Bigint, cancellationToken);
+            await importer.WriteAsync(attempt.ItemIndex, NpgsqlDbType.Integer, cancellationToken);
+            await importer.WriteAsync(attempt.Outcome, NpgsqlDbType.Text, cancellationToken);
+            await importer.WriteAsync(attempt.Code, NpgsqlDbType.Text, cancellationToken);
+            await importer.WriteAsync(attempt.ExpiresAt, NpgsqlDbType.TimestampTz, cancellationToken);
+        }
+
+        await importer.CompleteAsync(cancellationToken);
     }
 }

@@ -27,6 +27,9 @@ public sealed class FlashSaleOptions
     // True: a sale opens every SaleDuration, aligned to the clock. False: sales come only from the admin API.
     public bool AutoStart { get; set; } = true;
 
+    // True: a replica runs its hot paths (HotPathWarmUp) before GET /health reports it ready.
+    public bool WarmUp { get; set; } = true;
+
     // Admin routes are off (404) while this is unset or blank.
     public string? AdminApiKey { get; set; }
 

@@ -16,6 +16,7 @@ using FlashSale.Api.Sales;
 using FlashSale.Api.Storage;
 using FlashSale.Api.Telemetry;
 using FlashSale.Api.Users;
+using FlashSale.Api.WarmUp;
 using FlashSale.ServiceDefaults.Health;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
@@ -66,6 +67,8 @@ public static partial class FlashSaleExtensions
         services.AddHostedService<SaleScheduler>();
         services.AddSingleton<SaleStockMetrics>();
         services.AddHostedService(sp => sp.GetRequiredService<SaleStockMetrics>());
+        services.AddSingleton<WarmUpHealthCheck>();
+        services.AddHostedService<HotPathWarmUp>();
 
         services.AddHealthChecks()
             .Add(new HealthCheckRegistration(HealthDocument.DatabaseCheckName, sp => new MeasuredHealthCheck(
@@ -75,7 +78,8 @@ public static partial class FlashSaleExtensions
             .Add(new HealthCheckRegistration(HealthDocument.RedisCheckName, sp => new MeasuredHealthCheck(
                 new RedisHealthCheck(sp.GetRequiredService<IConnectionMultiplexer>()),
                 (elapsed, failed) => sp.GetRequiredService<RedisMetrics>().RecordCommand("PING", elapsed, failed)),
-                failureStatus: null, tags: null, timeout: HealthCheckTimeout));
+                failureStatus: null, tags: null, timeout: HealthCheckTimeout))
+            .AddCheck<WarmUpHealthCheck>(WarmUpHealthCheck.Name);
 
         services.ConfigureHttpJsonOptions(options =>
         {

@@ -31,7 +31,7 @@ public static class HealthDocument
 
     public static HealthData Create(HealthReport report, TimeSpan uptime) => new(
         new ServicesStatus(
-            StatusOf(report, AppCheckName),
+            AppStatusOf(report),
             StatusOf(report, DatabaseCheckName),
             StatusOf(report, RedisCheckName)),
         FormatUptime(uptime),
@@ -41,6 +41,13 @@ public static class HealthDocument
             Environment.WorkingSet,
             GC.CollectionCount(0)),
         ThreadPool.ThreadCount);
+
+    // The app is up when its own checks pass: every check but the two dependencies' (a warm-up still running is the app
+    // not being ready yet).
+    public static string AppStatusOf(HealthReport report) =>
+        StatusOf(report, AppCheckName) == "up"
+        && report.Entries.Where(e => e.Key is not (DatabaseCheckName or RedisCheckName)).All(e => e.Value.Status == HealthStatus.Healthy)
+            ? "up" : "down";
 
     public static string StatusOf(HealthReport report, string checkName) =>
         report.Entries.TryGetValue(checkName, out var entry) && entry.Status == HealthStatus.Healthy ? "up" : "down";

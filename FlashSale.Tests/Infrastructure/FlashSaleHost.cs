@@ -21,6 +21,8 @@ public sealed class FlashSaleHost(HostSettings settings) : WebApplicationFactory
         builder.UseSetting("FlashSale:RedisKeyPrefix", Settings.RedisPrefix);
         builder.UseSetting("FlashSale:AdminApiKey", AdminKey);
         builder.UseSetting("FlashSale:AutoStart", "false");
+        // Tests start many replicas and count what they do; WarmUpTests runs the warm-up on its own.
+        builder.UseSetting("FlashSale:WarmUp", "false");
         builder.UseSetting("Logging:LogLevel:Default", "Warning");
         foreach (var (key, value) in Settings.Overrides)
         {

@@ -1,0 +1,208 @@
+using System.Diagnostics;
+using System.Runtime;
+using System.Text.Json;
+using FlashSale.Api.Checkout;
+using FlashSale.Api.Configuration;
+using FlashSale.Api.Problems;
+using FlashSale.Api.Purchases;
+using FlashSale.Api.Sales;
+using FlashSale.Api.Storage;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Http.Json;
+using Microsoft.Extensions.Options;
+using Npgsql;
+using StackExchange.Redis;
+using IServer = Microsoft.AspNetCore.Hosting.Server.IServer;
+
+namespace FlashSale.Api.WarmUp;
+
+// Runs a replica's hot paths before it reports ready, so the crowd that meets a freshly started replica does not pay
+// for the JIT (docs/benchmarks-notes.md). Nothing it does reaches a sale or a shopper: Redis checkouts and purchase
+// mirrors of sale 0 (ids start at 1; its keys are deleted after), purchases of codes no checkout gave (PostgreSQL
+// finds none and writes nothing), the attempts' COPY in a transaction that is rolled back, the answers' JSON, and
+// GETs of the sales through the replica's own HTTP pipeline. The business metrics count none of it.
+public sealed partial class HotPathWarmUp(
+    RedisHolds holds,
+    RedisCommands redis,
+    RedisKeys keys,
+    PurchaseLedger ledger,
+    NpgsqlDataSource dataSource,
+    IServer server,
+    IOptions<JsonOptions> json,
+    IOptions<FlashSaleOptions> options,
+    WarmUpHealthCheck readiness,
+    IHostApplicationLifetime lifetime,
+    TimeProvider time,
+    ILogger<HotPathWarmUp> logger) : BackgroundService
+{
+    private const int Workers = 4;
+    private const int Rounds = 100;
+    private const int HttpRounds = 40;
+    private static readonly TimeSpan QuietJit = TimeSpan.FromMilliseconds(300);
+    private static readonly TimeSpan MaxSettle = TimeSpan.FromSeconds(10);
+
+    // Sale ids start at 1: no shopper can name sale 0's items.
+    private Sale Scratch { get; set; } = null!;
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        if (!options.Value.WarmUp)
+        {
+            readiness.MarkWarm();
+            return;
+        }
+
+        await WhenStartedAsync(stoppingToken);
+        var started = Stopwatch.GetTimestamp();
+        var now = time.GetUtcNow();
+        Scratch = new Sale(0, now, now.AddMinutes(1), 1_000_000, 1_000_000);
+        try
+        {
+            await Task.WhenAll(Enumerable.Range(0, Workers).Select(worker => RunWorkerAsync(worker, stoppingToken)));
+            await SettleAsync(stoppingToken);
+        }
+        catch (Exception exception) when (exception is not OperationCanceledException)
+        {
+            // A dependency that fails now fails the health check on its own; serving must not wait for it.
+            LogWarmUpFailed(logger, exception);
+        }
+        finally
+        {
+            await DeleteScratchKeysAsync();
+        }
+
+        readiness.MarkWarm();
+        LogWarm(logger, Stopwatch.GetElapsedTime(started).TotalMilliseconds, JitInfo.GetCompiledMethodCount());
+    }
+
+    private async Task RunWorkerAsync(int worker, CancellationToken cancellationToken)
+    {
+        var user = $"warm-up-{worker}";
+        using var http = OwnHttpClient();
+        for (var round = 0; round < Rounds; round++)
+        {
+            var now = time.GetUtcNow();
+            var item = new ItemId(Scratch.Id, worker * Rounds + round);
+            var decision = await holds.TryHoldAsync(Scratch, item, user, now, now.AddSeconds(2), cancellationToken);
+            var code = decision?.Code ?? CheckoutCode.New();
+            SerializeAnswers(code, item, user, now);
+            _ = await ledger.RedeemAsync(CheckoutCode.New(), cancellationToken);
+            await MirrorAsync(code, item, user, now, cancellationToken);
+            if (round % 10 == 0)
+            {
+                await CopyAndRollBackAsync(item, user, code, now, cancellationToken);
+            }
+
+            if (http is not null && round < HttpRounds)
+            {
+                await ReadSalesAsync(http, cancellationToken);
+            }
+        }
+    }
+
+    // What the purchase path tells Redis after a commit, on sale 0's keys.
+    private Task<RedisResult> MirrorAsync(string code, ItemId item, string user, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        var receipt = new PurchaseReceipt(0, Scratch.Id, item.ToString(), user, now);
+        return redis.ScriptAsync(
+            RedisScript.PurchaseCommitted,
+            [keys.Purchase(code), keys.Sold(Scratch.Id), keys.Hold(Scratch.Id, item.Index), keys.UserHolds(Scratch.Id, user), keys.UserPurchased(Scratch.Id, user)],
+            [receipt.ToJson(), item.Index, 2_000, code],
+            cancellationToken);
+    }
+
+    private void SerializeAnswers(string code, ItemId item, string user, DateTimeOffset now)
+    {
+        var serializer = json.Value.SerializerOptions;
+        _ = JsonSerializer.SerializeToUtf8Bytes(new CheckoutResponse(code, Scratch.Id, item.ToString(), user, now), serializer);
+        _ = JsonSerializer.SerializeToUtf8Bytes(new PurchaseReceipt(0, Scratch.Id, item.ToString(), user, now), serializer);
+        _ = JsonSerializer.SerializeToUtf8Bytes(new Microsoft.AspNetCore.Mvc.ProblemDetails { Status = 409, Title = ProblemCodes.ItemReserved }, serializer);
+    }
+
+    private async Task CopyAndRollBackAsync(ItemId item, string user, string code, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        CheckoutAttempt[] attempts =
+        [
+            new(now, user, item.ToString(), Scratch.Id, item.Index, CheckoutAttempt.Granted, code, now),
+            new(now, user, item.ToString(), null, null, ProblemCodes.ItemReserved, null, null),
+        ];
+        await CheckoutAttemptLog.CopyAsync(connection, attempts, cancellationToken);
+        await transaction.RollbackAsync(cancellationToken);
+    }
+
+    private static async Task ReadSalesAsync(HttpClient http, CancellationToken cancellationToken)
+    {
+        foreach (var path in (string[])["/sales/current", "/sales?limit=2", "/sales/1", "/sales/1/items?limit=10"])
+        {
+            using var response = await http.GetAsync(new Uri(path, UriKind.Relative), cancellationToken);
+            await response.Content.LoadIntoBufferAsync(cancellationToken);
+        }
+    }
+
+    private HttpClient? OwnHttpClient()
+    {
+        var address = server.Features.Get<IServerAddressesFeature>()?.Addresses
+            .FirstOrDefault(a => a.StartsWith("http://", StringComparison.Ordinal));
+        if (address is null || !Uri.TryCreate(address.Replace("://+", "://localhost", StringComparison.Ordinal)
+                .Replace("://*", "://localhost", StringComparison.Ordinal)
+                .Replace("://[::]", "://localhost", StringComparison.Ordinal)
+                .Replace("://0.0.0.0", "://localhost", StringComparison.Ordinal), UriKind.Absolute, out var uri))
+        {
+            return null;
+        }
+
+        return new HttpClient { BaseAddress = uri, Timeout = TimeSpan.FromSeconds(5) };
+    }
+
+    // Until the JIT has compiled nothing new for a moment: the tier-up of what the rounds made hot runs in the background.
+    private static async Task SettleAsync(CancellationToken cancellationToken)
+    {
+        var deadline = Stopwatch.GetTimestamp() + (long)(MaxSettle.TotalSeconds * Stopwatch.Frequency);
+        var compiled = JitInfo.GetCompiledMethodCount();
+        while (Stopwatch.GetTimestamp() < deadline)
+        {
+            await Task.Delay(QuietJit, cancellationToken);
+            var now = JitInfo.GetCompiledMethodCount();
+            if (now == compiled)
+            {
+                return;
+            }
+
+            compiled = now;
+        }
+    }
+
+    private async Task DeleteScratchKeysAsync()
+    {
+        List<RedisKey> scratch = [keys.Loaded(Scratch.Id), keys.Sold(Scratch.Id)];
+        for (var worker = 0; worker < Workers; worker++)
+        {
+            scratch.Add(keys.UserHolds(Scratch.Id, $"warm-up-{worker}"));
+            scratch.Add(keys.UserPurchased(Scratch.Id, $"warm-up-{worker}"));
+        }
+
+        try
+        {
+            await redis.RunAsync("DEL", db => db.KeyDeleteAsync([.. scratch]), CancellationToken.None);
+        }
+        catch (Exception exception) when (RedisCommands.IsFailure(exception))
+        {
+            // They expire by themselves within the hour; nothing reads sale 0.
+        }
+    }
+
+    private async Task WhenStartedAsync(CancellationToken cancellationToken)
+    {
+        var started = new TaskCompletionSource();
+        await using var onStarted = lifetime.ApplicationStarted.Register(started.SetResult);
+        await started.Task.WaitAsync(cancellationToken);
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Warmed up the hot paths in {Milliseconds:0} ms ({Methods} methods compiled); ready")]
+    private static partial void LogWarm(ILogger logger, double milliseconds, long methods);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "The warm-up stopped early; serving anyway")]
+    private static partial void LogWarmUpFailed(ILogger logger, Exception exception);
+}
