@@ -188,7 +188,7 @@ internal static class ParameterContract
             (_, ParameterLocation.Path, "id") or (_, _, "sale_id") or ("ListSales", _, "after") => (SaleId(), (JsonNode?)42, "A sale id."),
             ("ListSales", _, "limit") => (Limit(SalesApi.MaxSalesPageSize, SalesApi.DefaultSalesPageSize), null, "Page size."),
             (_, _, "limit") => (Limit(SalesApi.MaxPageSize, SalesApi.DefaultPageSize), null, "Page size."),
-            (_, _, "status") => (Status(), null, "Which items: available, sold or all."),
+            (_, _, "status") => (Status(), null, "Which items: available (neither sold nor held by an unexpired checkout), sold, or all."),
             _ => throw new InvalidOperationException($"Parameter {parameter.Name} of {operationId} has no contract"),
         };
 

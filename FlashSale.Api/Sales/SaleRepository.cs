@@ -6,7 +6,8 @@ namespace FlashSale.Api.Sales;
 
 public sealed record SaleSummary(Sale Sale, int ItemsSold);
 
-public sealed record SaleItem(ItemId Id, string Name, string ImageUrl, bool Sold);
+// Held: a granted checkout of the item has not expired (and it is not sold), as the sale's figures count it.
+public sealed record SaleItem(ItemId Id, string Name, string ImageUrl, bool Sold, bool Held);
 
 public enum ItemStatusFilter
 {
@@ -147,18 +148,22 @@ public sealed class SaleRepository(Database database)
         }, cancellationToken);
 
     public Task<IReadOnlyList<SaleItem>> ListItemsAsync(
-        long saleId, ItemStatusFilter status, int afterIndex, int limit, CancellationToken cancellationToken) =>
+        long saleId, ItemStatusFilter status, int afterIndex, int limit, DateTimeOffset now, CancellationToken cancellationToken) =>
         database.RunAsync(QueryTypes.Select, Tables.Items, async (connection, ct) =>
         {
+            const string LiveHold = """
+                exists (select 1 from checkout_attempts a
+                        where a.sale_id = i.sale_id and a.item_index = i.item_index and a.outcome = 'ok' and a.expires_at > $4)
+                """;
             var statusCondition = status switch
             {
-                ItemStatusFilter.Available => "and p.item_index is null",
+                ItemStatusFilter.Available => $"and p.item_index is null and not {LiveHold}",
                 ItemStatusFilter.Sold => "and p.item_index is not null",
                 _ => "",
             };
             await using var command = new NpgsqlCommand(
                 $"""
-                select i.item_index, i.name, i.image_url, p.item_index is not null
+                select i.item_index, i.name, i.image_url, p.item_index is not null, p.item_index is null and {LiveHold}
                 from items i
                 left join purchases p on p.sale_id = i.sale_id and p.item_index = i.item_index
                 where i.sale_id = $1 and i.item_index > $2 {statusCondition}
@@ -166,13 +171,13 @@ public sealed class SaleRepository(Database database)
                 limit $3
                 """, connection)
             {
-                Parameters = { new() { Value = saleId }, new() { Value = afterIndex }, new() { Value = limit } },
+                Parameters = { new() { Value = saleId }, new() { Value = afterIndex }, new() { Value = limit }, new() { Value = now } },
             };
             await using var reader = await command.ExecuteReaderAsync(ct);
             List<SaleItem> items = [];
             while (await reader.ReadAsync(ct))
             {
-                items.Add(new SaleItem(new ItemId(saleId, reader.GetInt32(0)), reader.GetString(1), reader.GetString(2), reader.GetBoolean(3)));
+                items.Add(new SaleItem(new ItemId(saleId, reader.GetInt32(0)), reader.GetString(1), reader.GetString(2), reader.GetBoolean(3), reader.GetBoolean(4)));
             }
 
             return (IReadOnlyList<SaleItem>)items;

@@ -18,9 +18,11 @@ public sealed record SaleResponse(
 // Newest first; pass `next` as `after` for the following page (null on the last one).
 public sealed record SalePageResponse(IReadOnlyList<SaleResponse> Sales, long? Next);
 
+// Status: sold, held (a shopper's checkout holds it) or available (neither: it can be checked out now).
 public sealed record ItemResponse(string Id, string Name, string ImageUrl, string Status)
 {
-    public static ItemResponse From(SaleItem item) => new(item.Id.ToString(), item.Name, item.ImageUrl, item.Sold ? "sold" : "available");
+    public static ItemResponse From(SaleItem item) =>
+        new(item.Id.ToString(), item.Name, item.ImageUrl, item.Sold ? "sold" : item.Held ? "held" : "available");
 }
 
 public sealed record ItemPageResponse(IReadOnlyList<ItemResponse> Items, string? Next);

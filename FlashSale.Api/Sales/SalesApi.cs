@@ -102,6 +102,7 @@ public static class SalesApi
         [FromQuery] string? after,
         [FromQuery] string? limit,
         SaleRepository sales,
+        TimeProvider time,
         CancellationToken cancellationToken)
     {
         if (!Parameters.TrySaleId(id, "id", out var saleId, out var problem)
@@ -133,7 +134,7 @@ public static class SalesApi
             return Problem.NotFound(ProblemCodes.SaleNotFound, $"There is no sale {saleId}");
         }
 
-        var items = await sales.ListItemsAsync(saleId, statusFilter, afterIndex, pageSize + 1, cancellationToken);
+        var items = await sales.ListItemsAsync(saleId, statusFilter, afterIndex, pageSize + 1, time.GetUtcNow(), cancellationToken);
         var page = items.Take(pageSize).Select(ItemResponse.From).ToList();
         var next = items.Count > pageSize ? page[^1].Id : null;
         return TypedResults.Ok(new ItemPageResponse(page, next));

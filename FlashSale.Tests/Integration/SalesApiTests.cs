@@ -139,6 +139,25 @@ public sealed class SalesApiTests(Servers servers)
         Assert.DoesNotContain(available.Items, i => i.Status != "available");
     }
 
+    // Available means what the sale's figures mean: neither sold nor held by an unexpired checkout.
+    [Fact]
+    public async Task AHeldItemIsNotListedAsAvailable()
+    {
+        await using var stack = await TestStack.StartAsync(servers);
+        var sale = await stack.OpenSaleAsync(4);
+        (await stack.Api.CheckoutAsync("alice", FlashSaleClient.ItemId(sale.Id, 1))).Ok();
+        var bought = (await stack.Api.CheckoutAsync("bob", FlashSaleClient.ItemId(sale.Id, 2))).Ok();
+        (await stack.Api.PurchaseAsync(bought.Code)).Ok();
+
+        var all = (await stack.Api.ItemsAsync(sale.Id)).Ok();
+        var available = (await stack.Api.ItemsAsync(sale.Id, "?status=available")).Ok();
+
+        Assert.Equal(["available", "held", "sold", "available"], all.Items.Select(i => i.Status));
+        Assert.Equal([FlashSaleClient.ItemId(sale.Id, 0), FlashSaleClient.ItemId(sale.Id, 3)], available.Items.Select(i => i.Id));
+        var figures = await stack.Api.CurrentSaleOnceAsync(s => s.ItemsHeld == 1);
+        Assert.Equal(available.Items.Count, figures.ItemsAvailable);
+    }
+
     [Theory]
     [InlineData("?limit=0", "limit")]
     [InlineData("?limit=1001", "limit")]
