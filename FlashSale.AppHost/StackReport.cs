@@ -1,4 +1,5 @@
 using FlashSale.AppHost.Api;
+using FlashSale.AppHost.Monitoring;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -13,6 +14,7 @@ public sealed partial class StackReport(
     ApiReplicas api,
     StackSettings stack,
     StackNotes notes,
+    PrometheusPages prometheusPages,
     IConfiguration configuration,
     IHostApplicationLifetime lifetime,
     ILogger<StackReport> logger) : BackgroundService
@@ -59,7 +61,9 @@ public sealed partial class StackReport(
         {
             if (model.Resources.OfType<IResourceWithEndpoints>().FirstOrDefault(resource => resource.Name == name) is { } monitor)
             {
-                lines.Add($"  {char.ToUpperInvariant(name[0]) + name[1..],-17} {new EndpointReference(monitor, "http").Url}");
+                var url = new EndpointReference(monitor, "http").Url;
+                var pages = name == "prometheus" ? $"  (targets {prometheusPages.TargetsOf(url)}, alerts {prometheusPages.AlertsOf(url)})" : "";
+                lines.Add($"  {char.ToUpperInvariant(name[0]) + name[1..],-17} {url}{pages}");
             }
         }
 

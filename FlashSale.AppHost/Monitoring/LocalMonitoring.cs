@@ -7,6 +7,8 @@ public static class LocalMonitoring
 {
     public static string? GrafanaServer() => LocalPrograms.Find("grafana-server");
 
+    public static string PrometheusProgram() => LocalPrograms.Required("prometheus", "prometheus");
+
     // prometheus from the installed package: before each start the repository's configuration and rules are copied
     // into the data folder, beside the targets file written for this run's replicas.
     public static IResourceBuilder<ExecutableResource> AddLocalPrometheus(
@@ -14,7 +16,7 @@ public static class LocalMonitoring
     {
         var folder = data.Subfolder("prometheus");
         var config = Path.Combine(folder, "config");
-        var prometheus = builder.AddExecutable(MonitoringExtensions.PrometheusName, LocalPrograms.Required("prometheus", "prometheus"), folder)
+        var prometheus = builder.AddExecutable(MonitoringExtensions.PrometheusName, PrometheusProgram(), folder)
             .WithHttpEndpoint(name: "http")
             .WithArgs($"--config.file={Path.Combine(config, "prometheus.yml")}", $"--storage.tsdb.path={Path.Combine(folder, "data")}")
             .OnBeforeResourceStarted(async (_, _, cancellationToken) =>

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.DependencyInjection;
 using FlashSale.AppHost.Api;
 
 namespace FlashSale.AppHost.Monitoring;
@@ -16,7 +17,16 @@ public static class MonitoringExtensions
         IResourceBuilder<IResourceWithEndpoints> prometheus = stack.Substrate == Substrate.Containers
             ? builder.AddPrometheusContainer(api, monitoring, data)
             : builder.AddLocalPrometheus(api, monitoring, data);
-        prometheus.WithHttpHealthCheck("/-/ready").WithUrlForEndpoint("http", url => url.DisplayText = "Prometheus");
+        var pages = stack.Substrate == Substrate.Containers ? PrometheusPages.Current : PrometheusPages.Of(LocalMonitoring.PrometheusProgram());
+        builder.Services.AddSingleton(pages);
+        prometheus.WithHttpHealthCheck("/-/ready")
+            .WithUrlForEndpoint("http", url => url.DisplayText = "Prometheus")
+            .WithUrls(context =>
+            {
+                var url = context.Urls[0].Url;
+                context.Urls.Add(new ResourceUrlAnnotation { Url = pages.TargetsOf(url), DisplayText = "Prometheus targets" });
+                context.Urls.Add(new ResourceUrlAnnotation { Url = pages.AlertsOf(url), DisplayText = "Prometheus alerts" });
+            });
 
         if (stack.Substrate == Substrate.Containers)
         {

@@ -46,6 +46,28 @@ public sealed class AppHostTests(AspireStack stack) : IClassFixture<AspireStack>
         Assert.Contains($"\"code\":\"{code}\"", answer.Body, StringComparison.Ordinal);
     }
 
+    // The dashboard links Prometheus's targets and alerts pages where this Prometheus serves them (Debian's build
+    // only under /classic/), and each link opens its page.
+    [Fact]
+    public async Task PrometheusTargetsAndAlertsPagesAreLinkedWhereTheyAnswer()
+    {
+        using var timeout = new CancellationTokenSource(Patience);
+        var resource = await stack.App.ResourceNotifications.WaitForResourceAsync("prometheus",
+            update => update.Snapshot.Urls.Count(url => url.DisplayProperties.DisplayName.StartsWith("Prometheus ", StringComparison.Ordinal)) == 2,
+            timeout.Token);
+        var pages = resource.Snapshot.Urls.Where(url => url.DisplayProperties.DisplayName.StartsWith("Prometheus ", StringComparison.Ordinal)).ToList();
+
+        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(30) };
+        foreach (var (name, path) in new[] { ("Prometheus targets", "/targets"), ("Prometheus alerts", "/alerts") })
+        {
+            var page = Assert.Single(pages, url => url.DisplayProperties.DisplayName == name);
+            Assert.EndsWith(path, page.Url, StringComparison.Ordinal);
+            using var answer = await http.GetAsync(new Uri(page.Url));
+            Assert.True(answer.StatusCode == HttpStatusCode.OK, $"{page.Url} answered {(int)answer.StatusCode}");
+            Assert.Contains("<html", await answer.Content.ReadAsStringAsync(), StringComparison.OrdinalIgnoreCase);
+        }
+    }
+
     [Fact]
     public async Task PrometheusScrapesEveryReplicaAsItsOwnTargetNamedAfterIt()
     {
