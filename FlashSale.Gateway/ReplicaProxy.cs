@@ -30,13 +30,20 @@ public static class ReplicaProxy
         });
         builder.Services.AddServiceDiscovery();
         builder.Services.AddReverseProxy()
-            .LoadFromMemory([Route()], [Cluster(replicas)])
+            .LoadFromMemory([.. ApiRoutes.Select(Route), Route(CatchAll)], [Cluster(replicas)])
             .AddServiceDiscoveryDestinationResolver();
         return builder;
     }
 
-    private static RouteConfig Route() =>
-        new RouteConfig { RouteId = "everything", ClusterId = ClusterId, Match = new RouteMatch { Path = "{**path}" } }
+    // The API's route templates, each a route of its own here so that the gateway's span and metrics carry the
+    // template (a trace named "POST /checkout", not "POST {**path}"); any other path goes through the catch-all.
+    private static readonly string[] ApiRoutes =
+        ["/checkout", "/purchase", "/sales", "/sales/current", "/sales/{id}", "/sales/{id}/items", "/users/{user_id}/purchases", "/admin/sales"];
+
+    private const string CatchAll = "{**path}";
+
+    private static RouteConfig Route(string path) =>
+        new RouteConfig { RouteId = path, ClusterId = ClusterId, Match = new RouteMatch { Path = path } }
             .WithTransformUseOriginalHostHeader();
 
     private static ClusterConfig Cluster(IEnumerable<string> replicas) => new()

@@ -148,6 +148,15 @@ public sealed class AppHostTests(AspireStack stack) : IClassFixture<AspireStack>
             return complete is not null ? null : $"no checkout trace with PostgreSQL and Redis spans yet among {checkouts.Count} checkout traces, {all.Count} spans";
         });
 
+        // The Traces page names a trace after its first span, the gateway's: it carries the API's route, so a
+        // filter on "checkout" finds the checkout.
+        await Eventually(async () =>
+        {
+            using var spans = await TelemetryAsync(dashboard, "spans");
+            var gateway = SpanNamesOf(spans.RootElement, "api").ToHashSet();
+            return gateway.Contains("POST /checkout") ? null : $"no gateway span named POST /checkout among {string.Join(", ", gateway.Take(10))}";
+        });
+
         // The API's log lines carry the trace they were written in (the sale's preparation logs inside its own trace).
         await Eventually(async () =>
         {
@@ -204,6 +213,15 @@ public sealed class AppHostTests(AspireStack stack) : IClassFixture<AspireStack>
         span.TryGetProperty("attributes", out var attributes) && attributes.EnumerateArray().Any(attribute =>
             attribute.GetProperty("key").GetString() is "db.system" or "db.system.name"
             && attribute.GetProperty("value").TryGetProperty("stringValue", out var text) && text.GetString() == system);
+
+    // The names of the spans a service (its OpenTelemetry service.name) sent, from the dashboard's OTLP JSON.
+    private static IEnumerable<string> SpanNamesOf(JsonElement telemetry, string service) =>
+        Objects(telemetry, "scopeSpans")
+            .Where(resourceSpans => resourceSpans.TryGetProperty("resource", out var resource)
+                && Objects(resource, "key").Any(attribute => attribute.GetProperty("key").GetString() == "service.name"
+                    && attribute.GetProperty("value").TryGetProperty("stringValue", out var name) && name.GetString() == service))
+            .SelectMany(resourceSpans => Objects(resourceSpans.GetProperty("scopeSpans"), "spanId"))
+            .Select(span => span.GetProperty("name").GetString()!);
 
     // Every JSON object, at any depth, that has the given property.
     private static IEnumerable<JsonElement> Objects(JsonElement element, string property)
