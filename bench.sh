@@ -2,7 +2,8 @@
 # FlashSale's benchmark: first watches sales open at their window's start on stacks of 1 and 2 replicas that open
 # their own 20-second sales (bench/window.sh), then starts a fresh stack the way the product runs (the AppHost, two
 # API replicas, data in a new folder, no hourly sale of its own), aims the load tool at the replicas' own ports (not
-# the gateway), and measures in one run the first and the second 10,000-item rush on a freshly started replica, the
+# the gateway), and measures in one run the first and the second 10,000-item rush on a freshly started replica (driven
+# by wrk running bench/rush.lua, then a third with 256 connections), the
 # machine's ceilings (GET /alive by the load tool and by wrk, Redis running the checkout script, pgbench running the
 # purchase SQL) and FlashSale's checkout, purchase and a 10,000-item / 2,000-shopper rush against 1 and 2
 # replicas, with CPU per request of the API, PostgreSQL, Redis and the load tool, and peak memory. Every run is audited in PostgreSQL; a failed audit fails the
@@ -14,11 +15,7 @@
 set -euo pipefail
 cd "$(dirname "$0")"
 source scripts/prerequisites.sh
-install_prerequisites
-if ! command -v wrk >/dev/null 2>&1; then
-  as_root env DEBIAN_FRONTEND=noninteractive apt-get update -q >/dev/null
-  as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends wrk >/dev/null
-fi
+install_prerequisites wrk
 
 started=$SECONDS
 quick=${BENCH_QUICK:-}
@@ -63,25 +60,30 @@ one=(--url "${replica_url[api-1]}" --api-pid "${replica_pid[api-1]}")
 two=(--url "${replica_url[api-1]}" --url "${replica_url[api-2]}" --api-pid ${replica_pid[api-1]} ${replica_pid[api-2]})
 # The audit's own queries stay out of pg_stat_statements' figures.
 common=(--admin-key "$key" --database "$db;Options=-c pg_stat_statements.track=none" --postgres-pid "$pg_pid" --redis-pid "$redis_pid"
-        --connections "$connections" --no-live)
+        --no-live)
 
 # Runs the load tool, records the command (key and connection string as $KEY and $DB) and the load average.
 load() {
   local label=$1; shift
   echo; echo "== $label (load average $(load1))"
-  echo "${tool[*]} $* --label $label --report $label.json" | sed -e "s/$key/\$KEY/g" -e "s/$db;Options=-c pg_stat_statements.track=none/\$DB/g" \
+  echo "${tool[*]} $* $([[ " $* " == *" --connections "* ]] || echo "--connections $connections") --label $label --report $label.json" | sed -e "s/$key/\$KEY/g" -e "s/$db;Options=-c pg_stat_statements.track=none/\$DB/g" \
     -e "s#${replica_url[api-1]}#\$API1#g" -e "s#${replica_url[api-2]}#\$API2#g" -e 's/--api-pid [0-9 ]*//; s/--postgres-pid [0-9]*//' >>"$commands"
-  "${tool[@]}" "$@" --label "$label" --report "$results/$label.json"
+  local width=(--connections "$connections")
+  [[ " $* " == *" --connections "* ]] && width=()
+  "${tool[@]}" "$@" "${width[@]}" --label "$label" --report "$results/$label.json"
   fact "load_$label" "$(load1)"
 }
 
 # 1. The first rush after a start, on api-1 as it came up (it has answered only the orchestrator's health checks), then
 # a second one on the same process: what warming up costs the crowd that meets a freshly started replica.
-load rush-first --scenario rush "${one[@]}" "${common[@]}" --items "$items" --shoppers "$shoppers" --duration "$first_rush_limit"
-load rush-second --scenario rush "${one[@]}" "${common[@]}" --items "$items" --shoppers "$shoppers" --duration "$first_rush_limit"
+# Both driven by wrk (bench/rush.lua), whose client costs a fraction of the load tool's; then a third with a wider
+# crowd (256 connections): at 64 the rush waits on the group commits more than on the CPU.
+load rush-first --scenario rush --wrk bench/rush.lua "${one[@]}" "${common[@]}" --items "$items" --duration "$first_rush_limit"
+load rush-second --scenario rush --wrk bench/rush.lua "${one[@]}" "${common[@]}" --items "$items" --duration "$first_rush_limit"
+load rush-crowd --scenario rush --wrk bench/rush.lua "${one[@]}" "${common[@]}" --items "$items" --duration "$first_rush_limit" --connections 256
 
 # Warm-up: JIT and connection pools, so the first measured run is not the one paying for them.
-"${tool[@]}" --scenario checkout "${two[@]}" "${common[@]}" --items 2000 --duration 2 --label warmup >/dev/null
+"${tool[@]}" --scenario checkout "${two[@]}" "${common[@]}" --connections "$connections" --items 2000 --duration 2 --label warmup >/dev/null
 
 # 2. Ceilings.
 load alive-1 --scenario alive "${one[@]}" "${common[@]}" --duration "$seconds"
@@ -136,7 +138,7 @@ if [ -n "${BENCH_PROFILE:-}" ]; then
   echo; echo "== rush under dotnet-trace (api-1)"
   echo "dotnet-trace collect -p \$API1_PID --profile dotnet-sampled-thread-time --duration 00:00:00:15   # during a 1-replica rush" >>"$commands"
   # The tool may first wait for the previous sale's end: the trace starts when the rush does.
-  "${tool[@]}" --scenario rush "${one[@]}" "${common[@]}" --items "$items" --shoppers "$shoppers" --duration "$rush_limit" \
+  "${tool[@]}" --scenario rush "${one[@]}" "${common[@]}" --connections "$connections" --items "$items" --shoppers "$shoppers" --duration "$rush_limit" \
     --label rush-profiled --report "$data/rush-profiled.json" >"$data/rush-profiled.log" 2>&1 &
   profiled=$!
   until grep -q "^Rush against" "$data/rush-profiled.log" || ! kill -0 "$profiled" 2>/dev/null; do sleep 0.2; done

@@ -46,11 +46,12 @@ public static class Commands
             Description = "seconds between samples of the measured phase (each --api-pid's memory, requests, errors, p99), in the report",
             DefaultValueFactory = _ => 10,
         };
+        var wrk = new Option<string?>("--wrk") { Description = "rush only: drive the rush with wrk running this Lua script (bench/rush.lua), one wrk per URL, instead of the tool's own shoppers" };
         var label = new Option<string>("--label") { Description = "name of the run in its report", DefaultValueFactory = _ => "" };
 
         var root = new RootCommand("FlashSale's load tool and audit")
         {
-            scenario, urls, shoppers, connections, duration, items, mix, seed, report, adminKey, database, apiPids, postgresPid, redisPid, noLive, rate, sampleSeconds, label,
+            scenario, urls, shoppers, connections, duration, items, mix, seed, report, adminKey, database, apiPids, postgresPid, redisPid, noLive, rate, sampleSeconds, label, wrk,
         };
         root.SetAction(async (parse, cancellationToken) =>
         {
@@ -62,6 +63,12 @@ public static class Commands
             catch (FormatException exception)
             {
                 Console.Error.WriteLine($"--mix: {exception.Message}");
+                return 2;
+            }
+
+            if (parse.GetValue(wrk) is { } script && (parse.GetValue(scenario) != Scenario.Rush || !File.Exists(script)))
+            {
+                Console.Error.WriteLine($"--wrk: a Lua script that exists ('{script}'), with --scenario rush");
                 return 2;
             }
 
@@ -103,6 +110,7 @@ public static class Commands
                 Rate = parse.GetValue(rate),
                 SampleEvery = TimeSpan.FromSeconds(Math.Max(1, parse.GetValue(sampleSeconds))),
                 Label = parse.GetValue(label)!,
+                WrkScript = parse.GetValue(wrk),
             };
             return await RunLoadAsync(options, cancellationToken);
         });

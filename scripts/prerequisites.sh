@@ -8,6 +8,7 @@ as_root() {
 
 have_postgres() { compgen -G "/usr/lib/postgresql/*/bin/postgres" >/dev/null || [ -n "${FLASHSALE_PG_BIN:-}" ]; }
 
+# Any arguments are further Debian packages whose command has the package's name (test.sh and bench.sh: wrk).
 install_prerequisites() {
   if ! command -v dotnet >/dev/null 2>&1; then
     echo "The .NET 10 SDK is needed (https://dotnet.microsoft.com/download); 'dotnet' is not on PATH." >&2
@@ -18,6 +19,8 @@ install_prerequisites() {
   have_postgres || missing+=(postgresql)
   command -v redis-server >/dev/null 2>&1 || missing+=(redis-server)
   command -v prometheus >/dev/null 2>&1 && command -v promtool >/dev/null 2>&1 || missing+=(prometheus)
+  local extra
+  for extra in "$@"; do command -v "$extra" >/dev/null 2>&1 || missing+=("$extra"); done
   if [ "${#missing[@]}" -gt 0 ]; then
     echo "Installing ${missing[*]} with apt..."
     as_root env DEBIAN_FRONTEND=noninteractive apt-get update -q

@@ -55,6 +55,9 @@ public sealed record LoadOptions
 
     public string Label { get; init; } = "";
 
+    // Rush only: wrk running this Lua script drives the rush instead of the tool's own shoppers (one wrk per URL).
+    public string? WrkScript { get; init; }
+
     // How long the sale stays open: the measured phase plus room for preparing codes and answers in flight, and a
     // twentieth of the phase for what its end is counted from too early (the sale's end is set before its stock is
     // created and the replicas see it, and a long paced run lags by a few seconds): a 20-minute soak of a

@@ -12,6 +12,7 @@ public sealed class LoadRecorder(TimeSpan length)
     private readonly Recorder _window = HistogramFactory.With64BitBucketSize().WithValuesFrom(1).WithValuesUpTo(EndpointStats.MaxMicroseconds)
         .WithPrecisionOf(3).WithThreadSafeWrites().WithThreadSafeReads().Create();
 
+    private readonly List<EndpointSummary> _external = [];
     private volatile bool _measuring;
     private long _sold;
 
@@ -22,6 +23,11 @@ public sealed class LoadRecorder(TimeSpan length)
     public long Sold => Interlocked.Read(ref _sold);
 
     public IEnumerable<EndpointStats> Endpoints => _endpoints.Values.OrderBy(e => e.Name, StringComparer.Ordinal);
+
+    // What another client (wrk) measured, summarized by it.
+    public IReadOnlyList<EndpointSummary> External => _external;
+
+    public void AddExternal(EndpointSummary endpoint) => _external.Add(endpoint);
 
     public void StartMeasuring()
     {
@@ -57,5 +63,5 @@ public sealed class LoadRecorder(TimeSpan length)
 
     public long Errors => _endpoints.Values.Sum(e => e.Errors);
 
-    public long Requests => _endpoints.Values.Sum(e => e.Count);
+    public long Requests => _endpoints.Values.Sum(e => e.Count) + _external.Sum(e => e.Requests);
 }

@@ -29,6 +29,7 @@ public static class LoadRunner
             + (options.Rate is { } rate ? $", {rate:0.#} checkouts/s" : ""));
         var running = options.Scenario switch
         {
+            Scenario.Rush when options.WrkScript is { } script => WrkRushScenario.RunAsync(context, script),
             Scenario.Rush => RushScenario.RunAsync(context),
             Scenario.Checkout => CheckoutScenario.RunAsync(context),
             Scenario.Purchase => PurchaseScenario.RunAsync(context),
@@ -67,7 +68,7 @@ public static class LoadRunner
             SoldOutAfterSeconds = context.SoldOutAfter?.TotalSeconds,
             Requests = recorder.Requests,
             RequestsPerSecond = elapsed.TotalSeconds > 0 ? recorder.Requests / elapsed.TotalSeconds : 0,
-            Endpoints = recorder.Endpoints.Select(endpoint => endpoint.Summarize(elapsed)).ToList(),
+            Endpoints = [.. recorder.Endpoints.Select(endpoint => endpoint.Summarize(elapsed)), .. recorder.External],
             Timeline = recorder.Timeline.Seconds(elapsed),
             Resources = resources,
             Rate = options.Rate,

@@ -3,7 +3,7 @@ using System.Globalization;
 namespace FlashSale.Benchmark.Load;
 
 // CPU time of the API processes, of PostgreSQL (the postmaster, its live backends and the backends it has
-// reaped), of Redis and of this load tool itself over the measured phase, from Linux's /proc in clock ticks of 10 ms, and the resident memory of the
+// reaped), of Redis and of this load tool itself (with the programs it ran and waited for, such as wrk) over the measured phase, from Linux's /proc in clock ticks of 10 ms, and the resident memory of the
 // largest API process, sampled every 100 ms.
 public sealed class ProcessWatch(IReadOnlyList<int> apiPids, int? postgresPid, int? redisPid) : IAsyncDisposable
 {
@@ -29,7 +29,7 @@ public sealed class ProcessWatch(IReadOnlyList<int> apiPids, int? postgresPid, i
         _apiTicksBefore = apiPids.Sum(OwnTicks);
         _postgresTicksBefore = postgresPid is { } pid ? PostgresTicks(pid) : 0;
         _redisTicksBefore = redisPid is { } redis ? OwnTicks(redis) : 0;
-        _clientTicksBefore = OwnTicks(Environment.ProcessId);
+        _clientTicksBefore = Ticks(Environment.ProcessId, children: true);
         _sampling = SampleAsync(_stop.Token);
     }
 
@@ -43,7 +43,7 @@ public sealed class ProcessWatch(IReadOnlyList<int> apiPids, int? postgresPid, i
         var apiSeconds = (apiPids.Sum(OwnTicks) - _apiTicksBefore) / TicksPerSecond;
         var postgresSeconds = postgresPid is { } pid ? (PostgresTicks(pid) - _postgresTicksBefore) / TicksPerSecond : 0;
         var redisSeconds = redisPid is { } redis ? (OwnTicks(redis) - _redisTicksBefore) / TicksPerSecond : 0;
-        var clientSeconds = (OwnTicks(Environment.ProcessId) - _clientTicksBefore) / TicksPerSecond;
+        var clientSeconds = (Ticks(Environment.ProcessId, children: true) - _clientTicksBefore) / TicksPerSecond;
         await _stop.CancelAsync();
         await _sampling;
         double PerRequestUs(double seconds) => requests == 0 ? 0 : seconds / requests * 1e6;

@@ -37,6 +37,16 @@ public sealed class SeenCounters
 
     public void PurchaseLost() => Interlocked.Increment(ref _purchasesUnknown);
 
+    // What another client (wrk) saw, added whole.
+    public void Add(SeenSnapshot seen)
+    {
+        Interlocked.Add(ref _checkoutAnswers, seen.CheckoutAnswers);
+        Interlocked.Add(ref _checkoutUnknown, seen.CheckoutUnknown);
+        Interlocked.Add(ref _checkoutGranted, seen.CheckoutGranted);
+        Interlocked.Add(ref _purchasesOk, seen.PurchasesOk);
+        Interlocked.Add(ref _purchasesUnknown, seen.PurchasesUnknown);
+    }
+
     public SeenSnapshot Snapshot() => new(CheckoutAnswers, CheckoutUnknown, CheckoutGranted, PurchasesOk, PurchasesUnknown);
 }
 

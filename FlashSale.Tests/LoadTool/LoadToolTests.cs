@@ -1,5 +1,6 @@
 using FlashSale.Benchmark.Audit;
 using FlashSale.Benchmark.Load;
+using FlashSale.Benchmark.Scenarios;
 using FlashSale.Tests.Infrastructure;
 using Spectre.Console;
 using Xunit.Abstractions;
@@ -86,6 +87,34 @@ public sealed class LoadToolTests(Servers servers, ITestOutputHelper output)
         Assert.True(result.Audit!.Passed);
     }
 
+    // The bench's rushes are driven by wrk (bench/rush.lua) against a replica's port: the script's counts must satisfy
+    // the audit as the tool's own shoppers do, and it must stop once the stock is sold rather than at its time limit.
+    [Fact]
+    public async Task ARushDrivenByWrkSellsOutAndPassesTheAudit()
+    {
+        var settings = await HostSettings.CreateAsync(servers);
+        await using var api = await ApiProcess.StartAsync(settings, "replica-0");
+        using var target = new LoadTarget("replica-0", new HttpClient { BaseAddress = api.Address }, 8);
+        var result = await RunAsync([target], settings.Database, new LoadOptions
+        {
+            Scenario = Scenario.Rush,
+            WrkScript = Repository.PathOf("bench", "rush.lua"),
+            Duration = TimeSpan.FromSeconds(60),
+            SaleSize = 300,
+        });
+
+        Assert.Equal(300, result.Sold);
+        Assert.True(result.SoldOutAfterSeconds < 55, $"sold out after {result.SoldOutAfterSeconds} s: wrk ran to its time limit");
+        var audit = Assert.IsType<AuditResult>(result.Audit);
+        Assert.True(audit.Passed, string.Join("; ", audit.Failures.Select(f => $"{f.Name}: {f.Detail}")));
+        Assert.All(audit.Checks, check => Assert.Equal(AuditStatus.Passed, check.Status));
+        var every = Assert.Single(result.Endpoints, e => e.Endpoint == WrkRushScenario.Endpoint);
+        Assert.Equal(300, every.Statuses["purchase 200"]);
+        Assert.Equal(300, every.Statuses["checkout 200"]);
+        Assert.Equal(0, every.Statuses["5xx"] + every.Statuses["error"]);
+        Assert.True(every.P99Ms > 0);
+    }
+
     private Task<LoadResult> RushAsync(TestStack stack, int items, int shoppers) => RunAsync(stack, new LoadOptions
     {
         Scenario = Scenario.Rush,
@@ -99,6 +128,21 @@ public sealed class LoadToolTests(Servers servers, ITestOutputHelper output)
         var targets = stack.Hosts
             .Select((host, index) => new LoadTarget($"replica-{index}", new HttpClient(host.Server.CreateHandler()) { BaseAddress = host.Server.BaseAddress }, 8))
             .ToList();
+        try
+        {
+            return await RunAsync(targets, stack.Settings.Database, run);
+        }
+        finally
+        {
+            foreach (var target in targets)
+            {
+                target.Dispose();
+            }
+        }
+    }
+
+    private async Task<LoadResult> RunAsync(List<LoadTarget> targets, string database, LoadOptions run)
+    {
         var log = new StringWriter();
         var console = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(log), Ansi = AnsiSupport.No, ColorSystem = ColorSystemSupport.NoColors });
         console.Profile.Width = 200;
@@ -108,7 +152,7 @@ public sealed class LoadToolTests(Servers servers, ITestOutputHelper output)
             {
                 Connections = 8 * targets.Count,
                 AdminKey = FlashSaleHost.AdminKey,
-                Database = stack.Settings.Database,
+                Database = database,
                 Live = false,
             };
             var result = await LoadRunner.RunAsync(options, targets, console, CancellationToken.None);
@@ -118,10 +162,6 @@ public sealed class LoadToolTests(Servers servers, ITestOutputHelper output)
         finally
         {
             output.WriteLine(log.ToString());
-            foreach (var target in targets)
-            {
-                target.Dispose();
-            }
         }
     }
 }

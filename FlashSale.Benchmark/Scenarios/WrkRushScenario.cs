@@ -1,0 +1,82 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Text.Json;
+using FlashSale.Benchmark.Load;
+
+namespace FlashSale.Benchmark.Scenarios;
+
+// The rush driven by wrk running a Lua script (bench/rush.lua), one wrk per target with the cores' threads split
+// between them: a client that costs a fraction of the tool's, so the rush measures the service. wrk cannot tell
+// one endpoint's latency from another's: its latencies are of every request, reported as one endpoint; what the
+// script saw (checkouts granted and refused, purchases made) feeds the audit as the tool's own shoppers would.
+public static class WrkRushScenario
+{
+    public const string Endpoint = "every request (wrk)";
+
+    public static async Task RunAsync(ScenarioContext context, string script)
+    {
+        var sale = context.RequiredSale;
+        var options = context.Options;
+        var targets = context.Targets;
+        var threads = Math.Max(1, Environment.ProcessorCount / targets.Count);
+        var connections = Math.Max(threads, options.Connections / targets.Count);
+        context.BeginMeasuring();
+        var runs = await Task.WhenAll(targets.Select((target, index) => RunWrkAsync(
+            script, target.Client.BaseAddress!, threads, connections, options.Duration,
+            [sale.Id, sale.TotalItems, index * threads, threads * targets.Count, options.Seed], context.Cancellation)));
+        var figures = WrkRushFigures.Sum(runs);
+
+        var recorder = context.Shop.Recorder;
+        recorder.Seen.Add(figures.Seen);
+        for (var sold = 0L; sold < figures.PurchasesOk; sold++)
+        {
+            recorder.ItemSold();
+        }
+
+        context.CheckSoldOut();
+        recorder.AddExternal(figures.Summarize(context.Elapsed));
+    }
+
+    private static async Task<WrkRushFigures> RunWrkAsync(
+        string script, Uri target, int threads, int connections, TimeSpan limit, long[] scriptArguments, CancellationToken cancellationToken)
+    {
+        var start = new ProcessStartInfo("wrk") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        foreach (var argument in (string[])[$"-t{threads}", $"-c{connections}", $"-d{Math.Ceiling(limit.TotalSeconds)}s", "--timeout", "10s", "-s", script,
+            target.ToString().TrimEnd('/'), "--", .. scriptArguments.Select(a => a.ToString(CultureInfo.InvariantCulture))])
+        {
+            start.ArgumentList.Add(argument);
+        }
+
+        using var wrk = Process.Start(start) ?? throw new InvalidOperationException("wrk did not start");
+        await using var kill = cancellationToken.Register(() => wrk.Kill());
+        var errors = wrk.StandardError.ReadToEndAsync(cancellationToken);
+        string? figures = null;
+        var done = 0;
+        while (await wrk.StandardOutput.ReadLineAsync(cancellationToken) is { } line)
+        {
+            if (line == "thread done" && ++done == threads)
+            {
+                Interrupt(wrk.Id);
+            }
+            else if (line.StartsWith('{'))
+            {
+                figures = line;
+            }
+        }
+
+        await wrk.WaitForExitAsync(cancellationToken);
+        if (wrk.ExitCode != 0 || figures is null)
+        {
+            throw new InvalidOperationException($"wrk against {target} exited {wrk.ExitCode} without its figures: {await errors}");
+        }
+
+        return JsonSerializer.Deserialize<WrkRushFigures>(figures, ShopClient.Json)!;
+    }
+
+    // wrk runs for its whole duration unless interrupted; on SIGINT it stops at once and reports.
+    private static void Interrupt(int pid)
+    {
+        using var signal = Process.Start("kill", ["-INT", pid.ToString(CultureInfo.InvariantCulture)]);
+        signal.WaitForExit();
+    }
+}
