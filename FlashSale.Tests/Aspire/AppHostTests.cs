@@ -88,12 +88,18 @@ public sealed class AppHostTests(AspireStack stack) : IClassFixture<AspireStack>
 
     // Every query of every panel of the Grafana dashboard, read from its JSON, returns data from the AppHost's Prometheus.
     [Fact]
-    public async Task EveryDashboardQueryReturnsDataFromTheAppHostsPrometheus()
+    public Task EveryDashboardQueryReturnsDataFromTheAppHostsPrometheus() => EveryQueryReturnsDataAsync(DashboardQueries.Read(), "Dashboard");
+
+    // The README's PromQL for a machine without Grafana, each line pasted into Prometheus as written.
+    [Fact]
+    public Task EveryGoldenSignalQueryOfTheReadmeReturnsDataFromTheAppHostsPrometheus() =>
+        EveryQueryReturnsDataAsync(DashboardQueries.ReadFromReadme(), "README");
+
+    private async Task EveryQueryReturnsDataAsync(List<string> queries, string source)
     {
         var api = new FlashSaleClient(stack.Client("api"));
         var sale = await WaitForAutoStartedSaleAsync(api);
         using var prometheus = stack.Client("prometheus");
-        var queries = DashboardQueries.Read();
         Assert.NotEmpty(queries);
 
         var empty = queries;
@@ -108,7 +114,7 @@ public sealed class AppHostTests(AspireStack stack) : IClassFixture<AspireStack>
             }
 
             empty = [.. await DashboardQueries.EmptyAsync(prometheus, empty)];
-            return empty.Count == 0 ? null : "Dashboard queries without data:\n" + string.Join('\n', empty);
+            return empty.Count == 0 ? null : $"{source} queries without data:\n" + string.Join('\n', empty);
         });
 
         // A query with a fallback ("or vector(0)") returns data whatever its metric: each metric name must exist.
@@ -116,7 +122,7 @@ public sealed class AppHostTests(AspireStack stack) : IClassFixture<AspireStack>
         await Eventually(async () =>
         {
             unknown = await DashboardQueries.UnknownMetricsAsync(prometheus, unknown);
-            return unknown.Count == 0 ? null : "Metrics the dashboard reads that Prometheus has no series of:\n" + string.Join('\n', unknown);
+            return unknown.Count == 0 ? null : $"Metrics the {source} reads that Prometheus has no series of:\n" + string.Join('\n', unknown);
         });
     }
 

@@ -5,7 +5,8 @@ using FlashSale.Tests.Infrastructure;
 
 namespace FlashSale.Tests.Aspire;
 
-// The PromQL of every panel of grafana/dashboards/flashsale.json, with Grafana's variables filled in.
+// The PromQL of every panel of grafana/dashboards/flashsale.json, with Grafana's variables filled in, and of the
+// README's golden signals.
 public static partial class DashboardQueries
 {
     public static List<string> Read()
@@ -20,6 +21,17 @@ public static partial class DashboardQueries
                 .Replace("$__rate_interval", "1m", StringComparison.Ordinal))
             .Distinct()
             .ToList();
+    }
+
+    // The queries of the README's "Golden signals without Grafana": each line of its promql block but the comments.
+    public static List<string> ReadFromReadme()
+    {
+        var readme = File.ReadAllText(Repository.PathOf("README.md"));
+        var section = readme[readme.IndexOf("### Golden signals without Grafana", StringComparison.Ordinal)..];
+        var block = section[(section.IndexOf("```promql", StringComparison.Ordinal) + "```promql".Length)..];
+        return [.. block[..block.IndexOf("```", StringComparison.Ordinal)]
+            .Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+            .Where(line => !line.StartsWith('#'))];
     }
 
     public static async Task<IEnumerable<string>> EmptyAsync(HttpClient prometheus, List<string> queries)
