@@ -1,3 +1,4 @@
+using System.Net;
 using FlashSale.ServiceDefaults.Health;
 using FlashSale.ServiceDefaults.Http;
 using FlashSale.ServiceDefaults.Tracing;
@@ -24,6 +25,9 @@ public static class Extensions
     public const string HealthEndpointPath = "/health";
     public const string AlivenessEndpointPath = "/alive";
     public const string MetricsEndpointPath = "/metrics";
+
+    // A replica's warm-up sends its GETs through its own pipeline with this header: they are not traced.
+    public const string WarmUpHeader = "X-FlashSale-Warm-Up";
 
     // Meters and activity sources of FlashSale's own code: one per concern, all named "FlashSale.<Concern>".
     public const string FlashSaleTelemetryPrefix = "FlashSale.*";
@@ -80,7 +84,7 @@ public static class Extensions
                 .AddSource(builder.Environment.ApplicationName)
                 .AddSource(FlashSaleTelemetryPrefix)
                 .AddAspNetCoreInstrumentation(aspnet =>
-                    aspnet.Filter = context => !IsInfrastructurePath(context.Request.Path))
+                    aspnet.Filter = context => !IsInfrastructurePath(context.Request.Path) && !IsOwnWarmUp(context))
                 .AddHttpClientInstrumentation(http =>
                     http.FilterHttpRequestMessage = request => request.RequestUri is not { } uri || !IsInfrastructurePath(uri.AbsolutePath)));
 
@@ -146,6 +150,9 @@ public static class Extensions
 
     // Probes and scrapes read: any other method is refused (405), not answered as if it were a GET.
     private static readonly HttpMethodMetadata ReadOnly = new([HttpMethods.Get, HttpMethods.Head]);
+
+    private static bool IsOwnWarmUp(HttpContext context) =>
+        context.Request.Headers.ContainsKey(WarmUpHeader) && context.Connection.RemoteIpAddress is { } address && IPAddress.IsLoopback(address);
 
     private static bool IsInfrastructurePath(PathString path) =>
         path.StartsWithSegments(HealthEndpointPath)

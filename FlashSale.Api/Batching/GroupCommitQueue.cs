@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Threading.Channels;
+using OpenTelemetry;
 
 namespace FlashSale.Api.Batching;
 
@@ -35,7 +36,7 @@ public sealed class GroupCommitQueue<TRequest, TResult> : IAsyncDisposable
 
     public async Task<TResult> EnqueueAsync(TRequest request, CancellationToken cancellationToken)
     {
-        var pending = new Pending(request, Activity.Current?.Context);
+        var pending = new Pending(request, Activity.Current?.Context, Sdk.SuppressInstrumentation);
         if (!_channel.Writer.TryWrite(pending))
         {
             throw new ObjectDisposedException(nameof(GroupCommitQueue<TRequest, TResult>), "The service is stopping");
@@ -96,6 +97,8 @@ public sealed class GroupCommitQueue<TRequest, TResult> : IAsyncDisposable
     {
         try
         {
+            // A batch of nothing but untraced work (a replica's warm-up) is not traced either.
+            using var untraced = batch.TrueForAll(pending => pending.Untraced) ? SuppressInstrumentationScope.Begin() : null;
             var requests = batch.ConvertAll(pending => pending.Request);
             var links = batch.Where(p => p.Parent.HasValue).Select(p => new ActivityLink(p.Parent!.Value)).ToList();
             var results = await _write(requests, links, _stopping.Token);
@@ -113,7 +116,7 @@ public sealed class GroupCommitQueue<TRequest, TResult> : IAsyncDisposable
         }
     }
 
-    private sealed record Pending(TRequest Request, ActivityContext? Parent)
+    private sealed record Pending(TRequest Request, ActivityContext? Parent, bool Untraced)
     {
         public TaskCompletionSource<TResult> Completion { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
     }

@@ -11,6 +11,7 @@ using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http.Json;
 using Microsoft.Extensions.Options;
 using Npgsql;
+using OpenTelemetry;
 using StackExchange.Redis;
 using IServer = Microsoft.AspNetCore.Hosting.Server.IServer;
 
@@ -20,7 +21,7 @@ namespace FlashSale.Api.WarmUp;
 // for the JIT (docs/benchmarks-notes.md). Nothing it does reaches a sale or a shopper: Redis checkouts and purchase
 // mirrors of sale 0 (ids start at 1; its keys are deleted after), purchases of codes no checkout gave (PostgreSQL
 // finds none and writes nothing), the attempts' COPY in a transaction that is rolled back, the answers' JSON, and
-// GETs of the sales through the replica's own HTTP pipeline. The business metrics count none of it.
+// GETs of the sales through the replica's own HTTP pipeline. The business metrics count none of it, and none of it is traced.
 public sealed partial class HotPathWarmUp(
     RedisHolds holds,
     RedisCommands redis,
@@ -53,6 +54,9 @@ public sealed partial class HotPathWarmUp(
         }
 
         await WhenStartedAsync(stoppingToken);
+
+        // None of it is a shopper's request: no trace of it reaches the dashboard (the GETs carry WarmUpHeader).
+        using var untraced = SuppressInstrumentationScope.Begin();
         var started = Stopwatch.GetTimestamp();
         var now = time.GetUtcNow();
         Scratch = new Sale(0, now, now.AddMinutes(1), 1_000_000, 1_000_000);
@@ -153,7 +157,9 @@ public sealed partial class HotPathWarmUp(
             return null;
         }
 
-        return new HttpClient { BaseAddress = uri, Timeout = TimeSpan.FromSeconds(5) };
+        var http = new HttpClient { BaseAddress = uri, Timeout = TimeSpan.FromSeconds(5) };
+        http.DefaultRequestHeaders.Add(Microsoft.Extensions.Hosting.Extensions.WarmUpHeader, "1");
+        return http;
     }
 
     // Until the JIT has compiled nothing new for a moment: the tier-up of what the rounds made hot runs in the background.
