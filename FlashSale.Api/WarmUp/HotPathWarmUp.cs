@@ -65,9 +65,10 @@ public sealed partial class HotPathWarmUp(
             await Task.WhenAll(Enumerable.Range(0, Workers).Select(worker => RunWorkerAsync(worker, stoppingToken)));
             await SettleAsync(stoppingToken);
         }
-        catch (Exception exception) when (exception is not OperationCanceledException)
+        catch (Exception exception) when (!stoppingToken.IsCancellationRequested)
         {
-            // A dependency that fails now fails the health check on its own; serving must not wait for it.
+            // A dependency that fails now fails the health check on its own; serving must not wait for it. A timeout
+            // of its own (a GET on a busy machine) ends the warm-up, not the replica.
             LogWarmUpFailed(logger, exception);
         }
         finally
