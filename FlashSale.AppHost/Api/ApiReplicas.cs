@@ -1,3 +1,5 @@
+using System.Net;
+using System.Net.Sockets;
 using FlashSale.AppHost.Storage;
 using Microsoft.Extensions.Configuration;
 
@@ -16,6 +18,9 @@ public sealed record ApiReplicas(
 // N replicas of FlashSale.Api (api-1, api-2...), each its own process (see DotnetApp) with its own endpoint, behind the gateway
 // "api": one stable address (Stack:Port), requests spread round robin. The AppHost's FlashSale section (settings
 // and environment FlashSale__*) reaches every replica.
+// The gateway reaches each replica on the replica's own port, not through the orchestrator's proxy: the proxy accepts
+// connections for a stopped replica and never answers them, where the replica's own port refuses them at once, which
+// the gateway sees and routes around. The port is chosen once per start, so a replica started again keeps it.
 public static class ApiReplicasExtensions
 {
     public static ApiReplicas AddApiReplicas(this IDistributedApplicationBuilder builder, StorageResources storage, StackSettings stack)
@@ -30,7 +35,7 @@ public static class ApiReplicasExtensions
         var replicas = Enumerable.Range(1, stack.Replicas).Select(index =>
         {
             var name = ApiReplicas.ReplicaName(index);
-            var replica = builder.AddDotnetApp<Projects.FlashSale_Api>(name)
+            var replica = builder.AddDotnetApp<Projects.FlashSale_Api>(name, FreeLocalPort(), proxied: false)
                 .WithReference(storage.Database, StorageResources.DatabaseName)
                 .WithReference(storage.Redis, StorageResources.RedisName)
                 .WaitFor(storage.Database)
@@ -71,5 +76,12 @@ public static class ApiReplicasExtensions
         }
 
         return new ApiReplicas(replicas, gateway, adminKey);
+    }
+
+    private static int FreeLocalPort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 }
