@@ -78,10 +78,37 @@ public static class ApiReplicasExtensions
         return new ApiReplicas(replicas, gateway, adminKey);
     }
 
+    private static readonly HashSet<int> Taken = [];
+
+    // A free port below the ephemeral range (32768 and up on Linux, 49152 and up elsewhere), from which the kernel picks
+    // ports for outgoing connections and for listeners on port 0: the replica binds its port only once its storage is
+    // ready, and again at each restart, and the port must still be free then. Taken keeps two AppHosts of one process
+    // (the tests) apart.
     private static int FreeLocalPort()
     {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
+        lock (Taken)
+        {
+            for (var attempt = 0; attempt < 100; attempt++)
+            {
+                var port = Random.Shared.Next(20_000, 32_768);
+                if (Taken.Contains(port))
+                {
+                    continue;
+                }
+
+                try
+                {
+                    using var listener = new TcpListener(IPAddress.Loopback, port);
+                    listener.Start();
+                    Taken.Add(port);
+                    return port;
+                }
+                catch (SocketException)
+                {
+                }
+            }
+        }
+
+        throw new StackException("No free local port between 20000 and 32767 for an API replica.");
     }
 }
