@@ -8,6 +8,7 @@ using static FlashSale.Tests.Aspire.Waiting;
 namespace FlashSale.Tests.Aspire;
 
 // What a user of `./start.sh` gets, proven through the AppHost itself.
+[Collection(AspireStack.Collection)]
 public sealed class AppHostTests(AspireStack stack) : IClassFixture<AspireStack>
 {
     [Fact]
