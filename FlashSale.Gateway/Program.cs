@@ -7,6 +7,11 @@ builder.AddReplicaProxy();
 
 var app = builder.Build();
 
-app.MapReverseProxy();
+app.MapReverseProxy(proxy =>
+{
+    proxy.UseLoadBalancing();
+    proxy.UseUnreachedReplicaRetry();
+    proxy.UsePassiveHealthChecks();
+});
 
 app.Run();

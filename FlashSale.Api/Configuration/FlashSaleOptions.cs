@@ -41,6 +41,10 @@ public sealed class FlashSaleOptions
 
     public int MaxBatchSize { get; set; } = 1000;
 
+    // At stop, how long a replica keeps serving after GET /alive turns 503, so that the gateway (probing /alive every
+    // second) takes it out of rotation before it stops accepting connections (Health/ShutdownDrain).
+    public TimeSpan DrainDelay { get; set; } = TimeSpan.FromSeconds(3);
+
     // Per-client and per-user request limits; off unless configured.
     public RateLimitOptions RateLimit { get; set; } = new();
 

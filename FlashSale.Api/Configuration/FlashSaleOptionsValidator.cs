@@ -29,6 +29,8 @@ public sealed class FlashSaleOptionsValidator : IValidateOptions<FlashSaleOption
             $"BatchWindow must be between 00:00:00 and 00:00:00.1 (got {options.BatchWindow})");
         Check(failures, options.MaxBatchSize is >= 1 and <= 10_000,
             $"MaxBatchSize must be between 1 and 10000 (got {options.MaxBatchSize})");
+        Check(failures, options.DrainDelay >= TimeSpan.Zero && options.DrainDelay <= TimeSpan.FromSeconds(20),
+            $"DrainDelay must be between 00:00:00 and 00:00:20 (got {options.DrainDelay})");
 
         var rateLimit = options.RateLimit;
         Check(failures, rateLimit.PerClient is >= 0 and <= 1_000_000,

@@ -69,6 +69,8 @@ public static partial class FlashSaleExtensions
         services.AddHostedService(sp => sp.GetRequiredService<SaleStockMetrics>());
         services.AddSingleton<WarmUpHealthCheck>();
         services.AddHostedService<HotPathWarmUp>();
+        services.AddSingleton<ShutdownDrain>();
+        services.AddHostedService(sp => sp.GetRequiredService<ShutdownDrain>());
 
         services.AddHealthChecks()
             .Add(new HealthCheckRegistration(HealthDocument.DatabaseCheckName, sp => new MeasuredHealthCheck(
@@ -79,7 +81,8 @@ public static partial class FlashSaleExtensions
                 new RedisHealthCheck(sp.GetRequiredService<IConnectionMultiplexer>()),
                 (elapsed, failed) => sp.GetRequiredService<RedisMetrics>().RecordCommand("PING", elapsed, failed)),
                 failureStatus: null, tags: null, timeout: HealthCheckTimeout))
-            .AddCheck<WarmUpHealthCheck>(WarmUpHealthCheck.Name);
+            .AddCheck<WarmUpHealthCheck>(WarmUpHealthCheck.Name)
+            .AddCheck<ShutdownDrain>(ShutdownDrain.Name, tags: [HealthDocument.LiveTag]);
 
         services.ConfigureHttpJsonOptions(options =>
         {

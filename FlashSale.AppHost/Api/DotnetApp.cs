@@ -6,13 +6,16 @@ namespace FlashSale.AppHost.Api;
 // runs projects: `dotnet run` neither handles nor forwards SIGINT, which is how the orchestrator stops a process, so
 // each app ran on until it was killed after a timeout (Ctrl-C took 15 s); `dotnet X.dll` is the app itself and stops
 // gracefully at once. It gets what Aspire gives a project: its URL, OTLP settings and service name.
+// A proxied endpoint (the default) is reached through the orchestrator's proxy; an endpoint that is not proxied is the
+// app's own port, which must then be given.
 public static class DotnetApp
 {
     // The AppHost's own build configuration: the projects it references were built with it.
     private static readonly string Configuration =
         typeof(DotnetApp).Assembly.GetCustomAttribute<AssemblyConfigurationAttribute>()?.Configuration ?? "Debug";
 
-    public static IResourceBuilder<ExecutableResource> AddDotnetApp<TProject>(this IDistributedApplicationBuilder builder, string name, int? port = null)
+    public static IResourceBuilder<ExecutableResource> AddDotnetApp<TProject>(this IDistributedApplicationBuilder builder, string name, int? port = null,
+        bool proxied = true)
         where TProject : IProjectMetadata, new()
     {
         var project = new TProject().ProjectPath;
@@ -24,7 +27,7 @@ public static class DotnetApp
         }
 
         var app = builder.AddExecutable(name, "dotnet", projectDirectory, assembly)
-            .WithHttpEndpoint(port: port, name: "http")
+            .WithHttpEndpoint(port: port, name: "http", isProxied: proxied)
             .WithOtlpExporter();
         var endpoint = app.GetEndpoint("http");
         return app.WithEnvironment("ASPNETCORE_URLS", ReferenceExpression.Create($"http://localhost:{endpoint.Property(EndpointProperty.TargetPort)}"));

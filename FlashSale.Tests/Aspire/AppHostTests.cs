@@ -3,14 +3,14 @@ using System.Net;
 using System.Text.Json;
 using FlashSale.Tests.Infrastructure;
 using FlashSale.Tests.Scenarios;
+using static FlashSale.Tests.Aspire.Waiting;
 
 namespace FlashSale.Tests.Aspire;
 
 // What a user of `./start.sh` gets, proven through the AppHost itself.
+[Collection(AspireStack.Collection)]
 public sealed class AppHostTests(AspireStack stack) : IClassFixture<AspireStack>
 {
-    private static readonly TimeSpan Patience = TimeSpan.FromSeconds(90);
-
     [Fact]
     public async Task ShopperBuysThroughTheStableAddressAndRequestsSpreadOverTheReplicas()
     {
@@ -256,33 +256,6 @@ public sealed class AppHostTests(AspireStack stack) : IClassFixture<AspireStack>
             {
                 yield return child;
             }
-        }
-    }
-
-    // Retries until the check says nothing is missing (null), or fails with what it said last.
-    private static async Task Eventually(Func<Task<string?>> check)
-    {
-        var deadline = DateTime.UtcNow + Patience;
-        while (await check() is { } missing)
-        {
-            Assert.True(DateTime.UtcNow < deadline, missing);
-            await Task.Delay(TimeSpan.FromSeconds(1));
-        }
-    }
-
-    private static async Task<SaleDto> WaitForAutoStartedSaleAsync(FlashSaleClient api)
-    {
-        var deadline = DateTime.UtcNow + Patience;
-        while (true)
-        {
-            var current = await api.CurrentSaleAsync();
-            if (current.Status == HttpStatusCode.OK)
-            {
-                return current.Value!;
-            }
-
-            Assert.True(DateTime.UtcNow < deadline, "The API opened no sale");
-            await Task.Delay(TimeSpan.FromMilliseconds(500));
         }
     }
 }

@@ -62,6 +62,10 @@ public sealed class AppModelTests : IDisposable
             Assert.Contains("flashsale", references);
             Assert.Contains("redis", references);
             Assert.True(resources[replica].TryGetAnnotationsOfType<HealthCheckAnnotation>(out _), $"{replica} has no health check");
+            // The gateway reaches a replica on its own port, which refuses connections once it stops (the proxy would accept them).
+            var endpoint = Assert.Single(resources[replica].Annotations.OfType<EndpointAnnotation>());
+            Assert.False(endpoint.IsProxied, $"{replica} is reached through the orchestrator's proxy");
+            Assert.NotNull(endpoint.Port);
         }
 
         var gatewayWaits = resources["api"].Annotations.OfType<WaitAnnotation>().Select(wait => wait.Resource.Name).Order();

@@ -12,6 +12,10 @@ namespace FlashSale.Tests.Aspire;
 // telemetry API on, in a data folder of its own that is deleted afterwards.
 public sealed class AspireStack : IAsyncLifetime
 {
+    // The test classes that start a whole stack each run in this collection, one after the other: two stacks starting
+    // at once on a small machine starve each other (a replica's warm-up times out and the stack never becomes healthy).
+    public const string Collection = "aspire-stack";
+
     public const string DashboardApiKey = "flashsale-tests-dashboard-key";
     public static readonly string[] ReplicaNames = ["api-1", "api-2"];
 
@@ -66,3 +70,6 @@ public sealed class AspireStack : IAsyncLifetime
     public HttpClient Client(string resource) =>
         new() { BaseAddress = App.GetEndpoint(resource, "http"), Timeout = TimeSpan.FromSeconds(30) };
 }
+
+[CollectionDefinition(AspireStack.Collection)]
+public sealed class AspireStackCollection;

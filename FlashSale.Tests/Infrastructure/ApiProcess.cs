@@ -92,6 +92,8 @@ public sealed partial class ApiProcess : IAsyncDisposable
             ["FlashSale__AutoStart"] = "false",
             ["FlashSale__AdminApiKey"] = FlashSaleHost.AdminKey,
             ["FlashSale__ReplicaName"] = name,
+            // No gateway probes these replicas: a stop has nothing to wait for unless a test says otherwise.
+            ["FlashSale__DrainDelay"] = "00:00:00",
         };
         foreach (var (key, value) in settings.Overrides)
         {
@@ -139,10 +141,13 @@ public sealed partial class ApiProcess : IAsyncDisposable
     // SIGKILL: the replica vanishes mid-request, as in a crash.
     public void Kill() => _process.Kill();
 
-    // SIGTERM: the replica is asked to stop, as by an orchestrator; returns its exit code.
+    // SIGTERM: the replica is asked to stop, as by an orchestrator.
+    public Task TerminateAsync() => Signals.SendAsync(_process.Id, "TERM");
+
+    // The same, then its exit code.
     public async Task<int> TerminateAsync(TimeSpan patience)
     {
-        await Signals.SendAsync(_process.Id, "TERM");
+        await TerminateAsync();
         return await ExitCodeAsync(patience);
     }
 

@@ -23,6 +23,8 @@ public sealed class FlashSaleHost(HostSettings settings) : WebApplicationFactory
         builder.UseSetting("FlashSale:AutoStart", "false");
         // Tests start many replicas and count what they do; WarmUpTests runs the warm-up on its own.
         builder.UseSetting("FlashSale:WarmUp", "false");
+        // No gateway probes these replicas: stopping one has nothing to wait for.
+        builder.UseSetting("FlashSale:DrainDelay", "00:00:00");
         builder.UseSetting("Logging:LogLevel:Default", "Warning");
         foreach (var (key, value) in Settings.Overrides)
         {

@@ -102,15 +102,7 @@ public sealed class Servers : IAsyncLifetime
         await App.ResourceNotifications.WaitForResourceHealthyAsync("redis", timeout.Token);
     }
 
-    // The operating-system process of a resource (an executable on this substrate), from the orchestrator's snapshot.
-    public int ProcessIdOf(string resource)
-    {
-        Assert.True(App.ResourceNotifications.TryGetCurrentState(resource, out var state), $"No state for {resource}");
-        var pid = state!.Snapshot.Properties.FirstOrDefault(p => p.Name == ProcessIdProperty)?.Value;
-        Assert.True(pid is not null, $"{resource} has no {ProcessIdProperty}; its properties: "
-            + string.Join(", ", state.Snapshot.Properties.Select(p => $"{p.Name}={p.Value}")));
-        return Convert.ToInt32(pid, System.Globalization.CultureInfo.InvariantCulture);
-    }
+    public int ProcessIdOf(string resource) => App.ProcessIdOf(resource);
 
     // Pauses Redis (SIGSTOP): its socket stays open and every command hangs, unlike a stopped Redis that refuses.
     public async Task<IAsyncDisposable> PauseRedisAsync()
@@ -173,8 +165,6 @@ public sealed class Servers : IAsyncLifetime
         using var timeout = new CancellationTokenSource(StartTimeout);
         await App.ResourceNotifications.WaitForResourceHealthyAsync("postgres", timeout.Token);
     }
-
-    private const string ProcessIdProperty = "executable.pid";
 
     private sealed class Resume(int[] processes) : IAsyncDisposable
     {

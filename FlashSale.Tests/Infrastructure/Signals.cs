@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using Aspire.Hosting;
 
 namespace FlashSale.Tests.Infrastructure;
 
@@ -16,6 +17,18 @@ public static class Signals
         await kill.WaitForExitAsync();
         Assert.True(kill.ExitCode == 0, $"kill -{signal} {pid} failed: {error}");
     }
+
+    // The operating-system process of a resource (an executable on this substrate), from the orchestrator's snapshot.
+    public static int ProcessIdOf(this DistributedApplication app, string resource)
+    {
+        Assert.True(app.ResourceNotifications.TryGetCurrentState(resource, out var state), $"No state for {resource}");
+        var pid = state!.Snapshot.Properties.FirstOrDefault(p => p.Name == ProcessIdProperty)?.Value;
+        Assert.True(pid is not null, $"{resource} has no {ProcessIdProperty}; its properties: "
+            + string.Join(", ", state.Snapshot.Properties.Select(p => $"{p.Name}={p.Value}")));
+        return Convert.ToInt32(pid, System.Globalization.CultureInfo.InvariantCulture);
+    }
+
+    private const string ProcessIdProperty = "executable.pid";
 
     // The processes whose parent is `pid`, read from /proc.
     public static IEnumerable<int> ChildrenOf(int pid) =>

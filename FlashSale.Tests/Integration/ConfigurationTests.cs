@@ -15,6 +15,7 @@ public sealed class ConfigurationTests(Servers servers)
     [InlineData("FlashSale:MaxItemsPerUser", "-1")]
     [InlineData("FlashSale:AdminApiKey", "short")]
     [InlineData("FlashSale:RateLimit:Window", "00:00:00")]
+    [InlineData("FlashSale:DrainDelay", "00:01:00")]
     public async Task BadSettingStopsTheStartNamingTheSetting(string key, string value)
     {
         var settings = (await HostSettings.CreateAsync(servers)).With(key, value);
