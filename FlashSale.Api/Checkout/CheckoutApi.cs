@@ -19,10 +19,13 @@ public static class CheckoutApi
         return app;
     }
 
-    public static Task<Results<Ok<CheckoutResponse>, ProblemHttpResult>> Checkout(
+    public static async Task<Results<Ok<CheckoutResponse>, ProblemHttpResult>> Checkout(
         [FromQuery(Name = "user_id")] string? userId,
         [FromQuery(Name = "id")] string? id,
         CheckoutService checkout,
-        CancellationToken cancellationToken) =>
-        checkout.CheckoutAsync(userId, id, cancellationToken);
+        CancellationToken cancellationToken)
+    {
+        var outcome = await checkout.CheckoutAsync(userId, id, cancellationToken);
+        return outcome.Hold is { } hold ? TypedResults.Ok(hold) : Problem.For(outcome.Refusal!);
+    }
 }

@@ -3,7 +3,6 @@ using FlashSale.Api.Problems;
 using FlashSale.Api.Sales;
 using FlashSale.Api.Telemetry;
 using FlashSale.Api.Validation;
-using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
 
 namespace FlashSale.Api.Checkout;
@@ -20,7 +19,7 @@ public sealed partial class CheckoutService(
     TimeProvider time,
     ILogger<CheckoutService> logger)
 {
-    public async Task<Results<Ok<CheckoutResponse>, ProblemHttpResult>> CheckoutAsync(
+    public async Task<CheckoutOutcome> CheckoutAsync(
         string? rawUserId, string? rawItemId, CancellationToken cancellationToken)
     {
         metrics.CheckoutAttempted();
@@ -38,13 +37,13 @@ public sealed partial class CheckoutService(
             if (sale is null)
             {
                 await RecordRefusalAsync(now, userId, rawItemId, null, ProblemCodes.NoActiveSale, cancellationToken);
-                return Problem.NotFound(ProblemCodes.NoActiveSale, "No sale is running right now");
+                return new Refusal(ProblemCodes.NoActiveSale, "No sale is running right now");
             }
 
             if (!sale.Contains(item))
             {
                 await RecordRefusalAsync(now, userId, rawItemId, sale.Id, ProblemCodes.ItemNotFound, cancellationToken);
-                return Problem.NotFound(ProblemCodes.ItemNotFound, $"{item} is not an item of the running sale {sale.Id}");
+                return new Refusal(ProblemCodes.ItemNotFound, $"{item} is not an item of the running sale {sale.Id}");
             }
 
             var decision = await DecideAsync(sale, item, userId, now, cancellationToken);
@@ -56,7 +55,7 @@ public sealed partial class CheckoutService(
         {
             metrics.CheckoutFailed(ProblemCodes.DependencyUnavailable);
             LogCheckoutUnavailable(logger, exception);
-            return Problem.DependencyUnavailable();
+            return Refusal.DependencyUnavailable();
         }
     }
 
@@ -93,7 +92,7 @@ public sealed partial class CheckoutService(
         metrics.CheckoutFailed(outcome);
     }
 
-    private Ok<CheckoutResponse> Granted(Sale sale, ItemId item, string userId, HoldDecision decision)
+    private CheckoutOutcome Granted(Sale sale, ItemId item, string userId, HoldDecision decision)
     {
         metrics.CheckoutSucceeded();
         if (logger.IsEnabled(LogLevel.Debug))
@@ -101,17 +100,17 @@ public sealed partial class CheckoutService(
             LogCheckoutGranted(logger, item.ToString(), userId, CheckoutCode.Redact(decision.Code!));
         }
 
-        return TypedResults.Ok(new CheckoutResponse(decision.Code!, sale.Id, item.ToString(), userId, decision.ExpiresAt!.Value));
+        return new CheckoutResponse(decision.Code!, sale.Id, item.ToString(), userId, decision.ExpiresAt!.Value);
     }
 
-    private ProblemHttpResult Refused(string outcome, ItemId item)
+    private CheckoutOutcome Refused(string outcome, ItemId item)
     {
         metrics.CheckoutFailed(outcome);
         return outcome switch
         {
-            ProblemCodes.ItemSold => Problem.Conflict(outcome, $"{item} is sold"),
-            ProblemCodes.ItemReserved => Problem.Conflict(outcome, $"{item} is held by another shopper; it returns to sale if their hold expires"),
-            ProblemCodes.UserLimitReached => Problem.Conflict(outcome,
+            ProblemCodes.ItemSold => new Refusal(outcome, $"{item} is sold"),
+            ProblemCodes.ItemReserved => new Refusal(outcome, $"{item} is held by another shopper; it returns to sale if their hold expires"),
+            ProblemCodes.UserLimitReached => new Refusal(outcome,
                 $"You already hold or bought {options.Value.MaxItemsPerUser} items of this sale, the most one shopper may have"),
             _ => throw new InvalidOperationException($"Unknown checkout outcome {outcome}"),
         };

@@ -23,8 +23,26 @@ public static class Problem
 
     public static ProblemHttpResult Conflict(string code, string detail) => Of(StatusCodes.Status409Conflict, code, detail);
 
-    public static ProblemHttpResult DependencyUnavailable(string detail = "A storage dependency is unavailable; nothing was recorded. Retry shortly.") =>
+    public const string DependencyUnavailableDetail = "A storage dependency is unavailable; nothing was recorded. Retry shortly.";
+
+    public static ProblemHttpResult DependencyUnavailable(string detail = DependencyUnavailableDetail) =>
         Of(StatusCodes.Status503ServiceUnavailable, ProblemCodes.DependencyUnavailable, detail);
+
+    // A refusal as its route answers it: each code has one status.
+    public static ProblemHttpResult For(Refusal refusal) => Of(StatusOf(refusal.Code), refusal.Code, refusal.Detail, refusal.Parameter);
+
+    public static int StatusOf(string code) => code switch
+    {
+        ProblemCodes.InvalidRequest => StatusCodes.Status400BadRequest,
+        ProblemCodes.Unauthorized => StatusCodes.Status401Unauthorized,
+        ProblemCodes.NotFound or ProblemCodes.ItemNotFound or ProblemCodes.NoActiveSale or ProblemCodes.SaleNotFound or ProblemCodes.CodeNotFound =>
+            StatusCodes.Status404NotFound,
+        ProblemCodes.ItemSold or ProblemCodes.ItemReserved or ProblemCodes.UserLimitReached or ProblemCodes.SaleEnded or ProblemCodes.SaleOverlaps =>
+            StatusCodes.Status409Conflict,
+        ProblemCodes.CodeExpired => StatusCodes.Status410Gone,
+        ProblemCodes.DependencyUnavailable => StatusCodes.Status503ServiceUnavailable,
+        _ => throw new ArgumentOutOfRangeException(nameof(code), code, "Not a refusal a service makes"),
+    };
 
     public static string TitleOf(string code) => code switch
     {

@@ -18,7 +18,10 @@ public static class PurchaseApi
         return app;
     }
 
-    public static Task<Results<Ok<PurchaseReceipt>, ProblemHttpResult>> Purchase(
-        [FromQuery(Name = "code")] string? code, PurchaseService purchases, CancellationToken cancellationToken) =>
-        purchases.PurchaseAsync(code, cancellationToken);
+    public static async Task<Results<Ok<PurchaseReceipt>, ProblemHttpResult>> Purchase(
+        [FromQuery(Name = "code")] string? code, PurchaseService purchases, CancellationToken cancellationToken)
+    {
+        var result = await purchases.PurchaseAsync(code, cancellationToken);
+        return result.Receipt is { } receipt ? TypedResults.Ok(receipt) : Problem.For(result.Refusal!);
+    }
 }

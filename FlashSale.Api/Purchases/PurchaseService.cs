@@ -4,7 +4,6 @@ using FlashSale.Api.Sales;
 using FlashSale.Api.Storage;
 using FlashSale.Api.Telemetry;
 using FlashSale.Api.Validation;
-using Microsoft.AspNetCore.Http.HttpResults;
 using StackExchange.Redis;
 
 namespace FlashSale.Api.Purchases;
@@ -21,7 +20,7 @@ public sealed partial class PurchaseService(
     TimeProvider time,
     ILogger<PurchaseService> logger)
 {
-    public async Task<Results<Ok<PurchaseReceipt>, ProblemHttpResult>> PurchaseAsync(string? rawCode, CancellationToken cancellationToken)
+    public async Task<PurchaseResult> PurchaseAsync(string? rawCode, CancellationToken cancellationToken)
     {
         metrics.PurchaseAttempted();
         if (!Parameters.TryCode(rawCode, "code", out var code, out var problem))
@@ -35,7 +34,7 @@ public sealed partial class PurchaseService(
             var earlier = await FindRedeemedAsync(code, cancellationToken);
             if (earlier is not null)
             {
-                return TypedResults.Ok(earlier);
+                return earlier;
             }
 
             var outcome = await ledger.RedeemAsync(code, cancellationToken);
@@ -49,31 +48,30 @@ public sealed partial class PurchaseService(
                     }
 
                     await MirrorAsync(code, outcome.Receipt!, cancellationToken);
-                    return TypedResults.Ok(outcome.Receipt!);
+                    return outcome.Receipt!;
                 case PurchaseOutcome.AlreadyPurchased:
                     await MirrorAsync(code, outcome.Receipt!, cancellationToken);
-                    return TypedResults.Ok(outcome.Receipt!);
+                    return outcome.Receipt!;
                 default:
                     metrics.PurchaseFailed(outcome.Outcome);
-                    return Refusal(outcome.Outcome);
+                    return RefusalOf(outcome.Outcome);
             }
         }
         catch (Exception exception) when (DependencyFailureHandler.IsDependencyFailure(exception))
         {
             metrics.PurchaseFailed(ProblemCodes.DependencyUnavailable);
             LogPurchaseUnavailable(logger, exception);
-            return Problem.DependencyUnavailable("PostgreSQL did not answer; the purchase was not made. Retry with the same code.");
+            return Refusal.DependencyUnavailable("PostgreSQL did not answer; the purchase was not made. Retry with the same code.");
         }
     }
 
-    private static ProblemHttpResult Refusal(string outcome) => outcome switch
+    private static Refusal RefusalOf(string outcome) => outcome switch
     {
-        ProblemCodes.CodeNotFound => Problem.NotFound(outcome, "No checkout gave this code"),
-        ProblemCodes.CodeExpired => Problem.Of(StatusCodes.Status410Gone, outcome,
-            "The hold of this code has expired; the item may be checked out again"),
-        ProblemCodes.ItemSold => Problem.Conflict(outcome, "The item was sold to someone else"),
-        ProblemCodes.UserLimitReached => Problem.Conflict(outcome, "You already bought the most items one shopper may buy in this sale"),
-        ProblemCodes.SaleEnded => Problem.Conflict(outcome, "The sale of this item has ended"),
+        ProblemCodes.CodeNotFound => new Refusal(outcome, "No checkout gave this code"),
+        ProblemCodes.CodeExpired => new Refusal(outcome, "The hold of this code has expired; the item may be checked out again"),
+        ProblemCodes.ItemSold => new Refusal(outcome, "The item was sold to someone else"),
+        ProblemCodes.UserLimitReached => new Refusal(outcome, "You already bought the most items one shopper may buy in this sale"),
+        ProblemCodes.SaleEnded => new Refusal(outcome, "The sale of this item has ended"),
         _ => throw new InvalidOperationException($"Unknown purchase outcome {outcome}"),
     };
 

@@ -61,7 +61,7 @@ public static class SalesApi
         if (!Parameters.TryLimit(limit, "limit", DefaultSalesPageSize, MaxSalesPageSize, out var pageSize, out var problem)
             || !Parameters.TryOptionalSaleId(after, "after", out var afterId, out problem))
         {
-            return problem;
+            return Problem.For(problem);
         }
 
         var now = time.GetUtcNow();
@@ -82,7 +82,7 @@ public static class SalesApi
     {
         if (!Parameters.TrySaleId(id, "id", out var saleId, out var problem))
         {
-            return problem;
+            return Problem.For(problem);
         }
 
         var sale = await sales.FindAsync(saleId, cancellationToken);
@@ -109,7 +109,7 @@ public static class SalesApi
             || !Parameters.TryStatus(status, "status", out var statusFilter, out problem)
             || !Parameters.TryLimit(limit, "limit", DefaultPageSize, MaxPageSize, out var pageSize, out problem))
         {
-            return problem;
+            return Problem.For(problem);
         }
 
         var afterIndex = -1;
@@ -117,7 +117,7 @@ public static class SalesApi
         {
             if (!Parameters.TryItemId(after, "after", out var afterItem, out problem))
             {
-                return problem;
+                return Problem.For(problem);
             }
 
             if (afterItem.SaleId != saleId)

@@ -28,7 +28,7 @@ public static class UsersApi
         if (!Parameters.TryUserId(userId, "user_id", out var user, out var problem)
             || !Parameters.TryOptionalSaleId(saleId, "sale_id", out var sale, out problem))
         {
-            return problem;
+            return Problem.For(problem);
         }
 
         var purchases = await ledger.ListForUserAsync(user, sale, cancellationToken);

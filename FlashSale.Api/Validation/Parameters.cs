@@ -3,12 +3,11 @@ using System.Globalization;
 using FlashSale.Api.Checkout;
 using FlashSale.Api.Problems;
 using FlashSale.Api.Sales;
-using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace FlashSale.Api.Validation;
 
-// Parses query and route values without I/O. Each failure is a 400 naming the parameter; nothing is
-// written for a request that fails here.
+// Parses query and route values without I/O. Each failure is an invalid_request refusal (400) naming the
+// parameter; nothing is written for a request that fails here.
 public static class Parameters
 {
     public const int MaxUserIdLength = 64;
@@ -19,7 +18,7 @@ public static class Parameters
     public const string UserIdInQuery = UserIdRule + ". In a query string a + sent unencoded arrives as a space, which is refused: send it as %2B.";
     public const string UserIdInPath = UserIdRule + ". In the path a + stays a +; other characters are percent-decoded first.";
 
-    public static bool TryUserId(string? value, string name, [NotNullWhen(true)] out string? userId, [NotNullWhen(false)] out ProblemHttpResult? problem)
+    public static bool TryUserId(string? value, string name, [NotNullWhen(true)] out string? userId, [NotNullWhen(false)] out Refusal? problem)
     {
         userId = null;
         problem = Missing(value, name);
@@ -30,13 +29,13 @@ public static class Parameters
 
         if (value!.Length > MaxUserIdLength)
         {
-            problem = Problem.InvalidRequest(name, $"{name} must be at most {MaxUserIdLength} characters long");
+            problem = Refusal.InvalidRequest(name, $"{name} must be at most {MaxUserIdLength} characters long");
             return false;
         }
 
         if (!value.All(IsUserIdChar))
         {
-            problem = Problem.InvalidRequest(name, $"{name} may contain only ASCII letters, ASCII digits and . _ - @ + : (a + sent unencoded in a query string arrives as a space: send %2B)");
+            problem = Refusal.InvalidRequest(name, $"{name} may contain only ASCII letters, ASCII digits and . _ - @ + : (a + sent unencoded in a query string arrives as a space: send %2B)");
             return false;
         }
 
@@ -44,7 +43,7 @@ public static class Parameters
         return true;
     }
 
-    public static bool TryItemId(string? value, string name, out ItemId itemId, [NotNullWhen(false)] out ProblemHttpResult? problem)
+    public static bool TryItemId(string? value, string name, out ItemId itemId, [NotNullWhen(false)] out Refusal? problem)
     {
         itemId = default;
         problem = Missing(value, name);
@@ -55,14 +54,14 @@ public static class Parameters
 
         if (!ItemId.TryParse(value, out itemId))
         {
-            problem = Problem.InvalidRequest(name, $"{name} must be an item id such as 42-000017 (sale id, dash, six-digit position)");
+            problem = Refusal.InvalidRequest(name, $"{name} must be an item id such as 42-000017 (sale id, dash, six-digit position)");
             return false;
         }
 
         return true;
     }
 
-    public static bool TryCode(string? value, string name, [NotNullWhen(true)] out string? code, [NotNullWhen(false)] out ProblemHttpResult? problem)
+    public static bool TryCode(string? value, string name, [NotNullWhen(true)] out string? code, [NotNullWhen(false)] out Refusal? problem)
     {
         code = null;
         problem = Missing(value, name);
@@ -73,14 +72,14 @@ public static class Parameters
 
         if (!CheckoutCode.TryNormalize(value!, out code))
         {
-            problem = Problem.InvalidRequest(name, $"{name} must be the {CheckoutCode.Length}-character code returned by checkout");
+            problem = Refusal.InvalidRequest(name, $"{name} must be the {CheckoutCode.Length}-character code returned by checkout");
             return false;
         }
 
         return true;
     }
 
-    public static bool TrySaleId(string? value, string name, out long saleId, [NotNullWhen(false)] out ProblemHttpResult? problem)
+    public static bool TrySaleId(string? value, string name, out long saleId, [NotNullWhen(false)] out Refusal? problem)
     {
         saleId = 0;
         problem = Missing(value, name);
@@ -91,7 +90,7 @@ public static class Parameters
 
         if (value!.Length > 19 || !long.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out saleId) || saleId <= 0)
         {
-            problem = Problem.InvalidRequest(name, $"{name} must be a positive whole number");
+            problem = Refusal.InvalidRequest(name, $"{name} must be a positive whole number");
             return false;
         }
 
@@ -99,7 +98,7 @@ public static class Parameters
     }
 
     // An optional sale id: absent is null, present must be valid.
-    public static bool TryOptionalSaleId(string? value, string name, out long? saleId, [NotNullWhen(false)] out ProblemHttpResult? problem)
+    public static bool TryOptionalSaleId(string? value, string name, out long? saleId, [NotNullWhen(false)] out Refusal? problem)
     {
         saleId = null;
         problem = null;
@@ -117,7 +116,7 @@ public static class Parameters
         return true;
     }
 
-    public static bool TryLimit(string? value, string name, int defaultValue, int max, out int limit, [NotNullWhen(false)] out ProblemHttpResult? problem)
+    public static bool TryLimit(string? value, string name, int defaultValue, int max, out int limit, [NotNullWhen(false)] out Refusal? problem)
     {
         limit = defaultValue;
         problem = null;
@@ -128,14 +127,14 @@ public static class Parameters
 
         if (value.Length > 9 || !int.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out limit) || limit < 1 || limit > max)
         {
-            problem = Problem.InvalidRequest(name, $"{name} must be a whole number from 1 to {max}");
+            problem = Refusal.InvalidRequest(name, $"{name} must be a whole number from 1 to {max}");
             return false;
         }
 
         return true;
     }
 
-    public static bool TryStatus(string? value, string name, out ItemStatusFilter status, [NotNullWhen(false)] out ProblemHttpResult? problem)
+    public static bool TryStatus(string? value, string name, out ItemStatusFilter status, [NotNullWhen(false)] out Refusal? problem)
     {
         problem = null;
         status = value switch
@@ -147,15 +146,15 @@ public static class Parameters
         };
         if (!Enum.IsDefined(status))
         {
-            problem = Problem.InvalidRequest(name, $"{name} must be one of available, sold, all");
+            problem = Refusal.InvalidRequest(name, $"{name} must be one of available, sold, all");
             return false;
         }
 
         return true;
     }
 
-    private static ProblemHttpResult? Missing(string? value, string name) =>
-        string.IsNullOrEmpty(value) ? Problem.InvalidRequest(name, $"{name} is required") : null;
+    private static Refusal? Missing(string? value, string name) =>
+        string.IsNullOrEmpty(value) ? Refusal.InvalidRequest(name, $"{name} is required") : null;
 
     private static bool IsUserIdChar(char c) => char.IsAsciiLetterOrDigit(c) || c is '.' or '_' or '-' or '@' or '+' or ':';
 }

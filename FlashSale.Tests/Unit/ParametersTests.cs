@@ -31,7 +31,7 @@ public sealed class ParametersTests
     public void RefusalSaysAsciiAndHowToSendAPlus(string userId)
     {
         Assert.False(Parameters.TryUserId(userId, "user_id", out _, out var problem));
-        var detail = problem.ProblemDetails.Detail!;
+        var detail = problem.Detail;
         Assert.Contains("ASCII letters", detail, StringComparison.Ordinal);
         Assert.Contains("%2B", detail, StringComparison.Ordinal);
     }
@@ -46,7 +46,7 @@ public sealed class ParametersTests
     public void BadUserIdsAreRefusedWithAReason(string? userId, string reason)
     {
         Assert.False(Parameters.TryUserId(userId, "user_id", out _, out var problem));
-        var details = Assert.IsType<Microsoft.AspNetCore.Mvc.ProblemDetails>(problem.ProblemDetails);
+        var details = Assert.IsType<Microsoft.AspNetCore.Mvc.ProblemDetails>(FlashSale.Api.Problems.Problem.For(problem).ProblemDetails);
         Assert.Equal(400, details.Status);
         Assert.Contains(reason, details.Detail, StringComparison.Ordinal);
         Assert.Equal("user_id", details.Extensions["parameter"]);
