@@ -8,10 +8,11 @@ var builder = DistributedApplication.CreateBuilder(args);
 try
 {
     var stack = StackSettings.Read(builder.Configuration, builder.AppHostDirectory);
+    var replicaSettings = ReplicaSettings.Read(builder.Configuration, builder.Configuration["Parameters:admin-api-key"]);
     var data = DataFolder.Take(builder, stack);
     var notes = new StackNotes();
     var storage = stack.Substrate == Substrate.Containers ? builder.AddContainerStorage() : builder.AddLocalStorage(data);
-    var api = builder.AddApiReplicas(storage, stack);
+    var api = builder.AddApiReplicas(storage, stack, replicaSettings);
     builder.AddMonitoring(api, stack, data, notes);
     builder.Services.AddSingleton(stack).AddSingleton(api).AddSingleton(notes).AddHostedService<StackReport>();
 }
