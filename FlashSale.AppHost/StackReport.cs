@@ -14,6 +14,7 @@ public sealed partial class StackReport(
     ApiReplicas api,
     StackSettings stack,
     StackNotes notes,
+    AdminKey adminKey,
     PrometheusPages prometheusPages,
     IConfiguration configuration,
     IHostApplicationLifetime lifetime,
@@ -67,7 +68,7 @@ public sealed partial class StackReport(
             }
         }
 
-        lines.Add($"  admin API key     {await api.AdminKey.Resource.GetValueAsync(cancellationToken)}  (header X-Api-Key on POST /admin/sales)");
+        lines.Add($"  admin API key     {adminKey.Value}  (header X-Api-Key on POST /admin/sales; {adminKey.Origin})");
         lines.AddRange(notes.Lines.Select(note => $"  {note}"));
         LogReady(logger, string.Join(Environment.NewLine, lines));
     }

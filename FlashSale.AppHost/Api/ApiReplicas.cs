@@ -19,11 +19,10 @@ public sealed record ApiReplicas(
 public static class ApiReplicasExtensions
 {
     public static ApiReplicas AddApiReplicas(
-        this IDistributedApplicationBuilder builder, StorageResources storage, StackSettings stack, IReadOnlyDictionary<string, string> settings)
+        this IDistributedApplicationBuilder builder, StorageResources storage, StackSettings stack,
+        IReadOnlyDictionary<string, string> settings, AdminKey key)
     {
-        // Generated once and kept in the AppHost's user secrets (Aspire does so for generated parameters) unless
-        // Parameters:admin-api-key gives one; the ready report prints it.
-        var adminKey = builder.AddParameter("admin-api-key", new GenerateParameterDefault { MinLength = 24, Special = false }, secret: true);
+        var adminKey = builder.AddParameter("admin-api-key", key.Value, secret: true);
 
         var replicas = Enumerable.Range(1, stack.Replicas).Select(index =>
         {

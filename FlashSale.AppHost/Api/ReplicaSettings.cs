@@ -9,6 +9,13 @@ namespace FlashSale.AppHost.Api;
 // before anything starts, so a value every replica would refuse stops the AppHost in the replicas' one line.
 public static class ReplicaSettings
 {
+    // Given to each replica by the AppHost itself (AdminKey).
+    private static readonly HashSet<string> SetPerStack = new(StringComparer.OrdinalIgnoreCase)
+    {
+        nameof(FlashSaleOptions.ReplicaName),
+        nameof(FlashSaleOptions.AdminApiKey),
+    };
+
     public static IReadOnlyDictionary<string, string> Read(IConfiguration configuration, string? adminKey)
     {
         var settings = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase)
@@ -22,7 +29,7 @@ public static class ReplicaSettings
         };
         foreach (var (key, value) in configuration.GetSection(FlashSaleOptions.SectionName).AsEnumerable(makePathsRelative: true))
         {
-            if (value is not null && !key.Equals(nameof(FlashSaleOptions.ReplicaName), StringComparison.OrdinalIgnoreCase))
+            if (value is not null && !SetPerStack.Contains(key))
             {
                 settings[key] = value;
             }

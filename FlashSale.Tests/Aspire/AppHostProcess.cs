@@ -100,6 +100,13 @@ public sealed class AppHostProcess : IAsyncDisposable
         return line ?? throw new Xunit.Sdk.XunitException($"The AppHost never said it (exited: {_process.HasExited}):\n{Console}");
     }
 
+    // What the ready report says after a label ("API", "admin API key"), once the stack is ready.
+    public async Task<string> ReportedAsync(string label)
+    {
+        var line = await LineAsync(line => line.TrimStart().StartsWith(label + " ", StringComparison.Ordinal));
+        return line.TrimStart()[label.Length..].TrimStart().Split(' ')[0];
+    }
+
     // Every process it started that still runs, once the orchestrator has had the time to stop them: empty when it
     // leaves nothing behind.
     public async Task<IReadOnlyList<string>> ProcessesLeftAsync() =>
