@@ -46,7 +46,9 @@ public sealed class AppHostProcess : IAsyncDisposable
         start.Environment["ASPNETCORE_ENVIRONMENT"] = "Development";
         start.Environment["ASPNETCORE_URLS"] = Dashboard.ToString();
         start.Environment["ASPIRE_DASHBOARD_OTLP_ENDPOINT_URL"] = $"http://localhost:{FreePort()}";
-        start.Environment["ASPIRE_RESOURCE_SERVICE_ENDPOINT_URL"] = $"http://localhost:{FreePort()}";
+        ResourceService = new Uri($"http://localhost:{FreePort()}");
+        start.Environment["ASPIRE_RESOURCE_SERVICE_ENDPOINT_URL"] = ResourceService.ToString();
+        start.Environment["ASPIRE_DASHBOARD_RESOURCESERVICE_APIKEY"] = ResourceServiceKey;
         start.Environment["ASPIRE_ALLOW_UNSECURED_TRANSPORT"] = "true";
         start.Environment[MarkerVariable] = _marker;
 
@@ -61,6 +63,11 @@ public sealed class AppHostProcess : IAsyncDisposable
     public string DataDirectory { get; }
 
     public Uri Dashboard { get; }
+
+    // The AppHost's gRPC service the dashboard reads resources from, and the key the dashboard calls it with.
+    public Uri ResourceService { get; }
+
+    public string ResourceServiceKey { get; } = Guid.NewGuid().ToString("N");
 
     public string Output => _output.ToString();
 
@@ -160,6 +167,11 @@ public sealed class AppHostProcess : IAsyncDisposable
         }
     }
 
+    // The process of a resource that runs with an environment variable, e.g. FlashSale__ReplicaName=api-1.
+    public int ProcessIdWith(string variable) =>
+        ProcessesLeft().Select(line => line.Split(' ')[0]).Select(int.Parse)
+            .Single(pid => Environment(pid).Split('\0').Contains(variable));
+
     // A process of this AppHost carries the marker in its environment, except one that overwrites its own
     // environment (redis-server sets its title there): that one runs in the data folder.
     private List<string> ProcessesLeft()
@@ -169,7 +181,7 @@ public sealed class AppHostProcess : IAsyncDisposable
         {
             try
             {
-                var environment = File.ReadAllText(Path.Combine(folder, "environ"));
+                var environment = Environment(int.Parse(Path.GetFileName(folder), System.Globalization.CultureInfo.InvariantCulture));
                 var workingDirectory = new DirectoryInfo(Path.Combine(folder, "cwd")).ResolveLinkTarget(returnFinalTarget: false)?.FullName ?? "";
                 if (environment.Contains($"{MarkerVariable}={_marker}", StringComparison.Ordinal)
                     || workingDirectory.StartsWith(DataDirectory, StringComparison.Ordinal))
@@ -185,6 +197,8 @@ public sealed class AppHostProcess : IAsyncDisposable
 
         return left;
     }
+
+    private static string Environment(int pid) => File.ReadAllText($"/proc/{pid}/environ");
 
     private static int FreePort()
     {
