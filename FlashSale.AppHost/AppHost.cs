@@ -8,12 +8,14 @@ var builder = DistributedApplication.CreateBuilder(args);
 try
 {
     var stack = StackSettings.Read(builder.Configuration, builder.AppHostDirectory);
+    var replicaSettings = ReplicaSettings.Read(builder.Configuration, AdminKey.Given(builder.Configuration));
     var data = DataFolder.Take(builder, stack);
+    var adminKey = AdminKey.Resolve(builder.Configuration, data);
     var notes = new StackNotes();
     var storage = stack.Substrate == Substrate.Containers ? builder.AddContainerStorage() : builder.AddLocalStorage(data);
-    var api = builder.AddApiReplicas(storage, stack);
+    var api = builder.AddApiReplicas(storage, stack, replicaSettings, adminKey);
     builder.AddMonitoring(api, stack, data, notes);
-    builder.Services.AddSingleton(stack).AddSingleton(api).AddSingleton(notes).AddHostedService<StackReport>();
+    builder.Services.AddSingleton(stack).AddSingleton(api).AddSingleton(notes).AddSingleton(adminKey).AddHostedService<StackReport>();
 }
 catch (StackException e)
 {

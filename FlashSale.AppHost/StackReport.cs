@@ -14,6 +14,7 @@ public sealed partial class StackReport(
     ApiReplicas api,
     StackSettings stack,
     StackNotes notes,
+    AdminKey adminKey,
     PrometheusPages prometheusPages,
     IConfiguration configuration,
     IHostApplicationLifetime lifetime,
@@ -48,7 +49,7 @@ public sealed partial class StackReport(
             await notifications.WaitForResourceHealthyAsync(resource.Name, cancellationToken);
         }
 
-        var lines = new List<string> { $"FlashSale is ready ({stack.Substrate.ToString().ToLowerInvariant()}, {stack.Replicas} API replicas, data in {stack.DataDirectory})" };
+        var lines = new List<string> { $"FlashSale is ready, every service Running and Healthy ({stack.Substrate.ToString().ToLowerInvariant()}, {stack.Replicas} API replicas, data in {stack.DataDirectory})" };
         if (DashboardLogin() is { } dashboard)
         {
             lines.Add($"  Aspire dashboard  {dashboard}");
@@ -67,7 +68,7 @@ public sealed partial class StackReport(
             }
         }
 
-        lines.Add($"  admin API key     {await api.AdminKey.Resource.GetValueAsync(cancellationToken)}  (header X-Api-Key on POST /admin/sales)");
+        lines.Add($"  admin API key     {adminKey.Value}  (header X-Api-Key on POST /admin/sales; {adminKey.Origin})");
         lines.AddRange(notes.Lines.Select(note => $"  {note}"));
         LogReady(logger, string.Join(Environment.NewLine, lines));
     }
@@ -88,7 +89,7 @@ public sealed partial class StackReport(
                 // A process that ends with a non-zero code (a kill, a crash) died; one stopped on request exits with 0.
                 // The orchestrator calls it "Finished" either way: the dashboard shows it as exited in error instead,
                 // a state that keeps its Start command (a state of our own, e.g. "Failed", would hide it).
-                LogDied(logger, update.Resource.Name, state, update.Snapshot.ExitCode);
+                LogExited(logger, update.Resource.Name, update.Snapshot.ExitCode);
                 await notifications.PublishUpdateAsync(update.Resource, snapshot => snapshot with
                 {
                     State = new ResourceStateSnapshot(KnownResourceStates.Exited, KnownResourceStateStyles.Error),
@@ -107,6 +108,7 @@ public sealed partial class StackReport(
     [LoggerMessage(Level = LogLevel.Information, Message = "{Report}")]
     private static partial void LogReady(ILogger logger, string report);
 
-    [LoggerMessage(Level = LogLevel.Error, Message = "{Resource} stopped unexpectedly ({State}, exit code {ExitCode}): FlashSale is not whole until it runs again. Its console log is in the Aspire dashboard; restart it there or restart the AppHost.")]
-    private static partial void LogDied(ILogger logger, string resource, string state, int? exitCode);
+    // In the dashboard's words: the state it shows, then the exit code it shows beside it.
+    [LoggerMessage(Level = LogLevel.Error, Message = "{Resource} Exited (exit code {ExitCode}) unexpectedly: FlashSale is not whole until it runs again. Its console log is in the Aspire dashboard, whose Start command brings it back (or restart the AppHost).")]
+    private static partial void LogExited(ILogger logger, string resource, int? exitCode);
 }

@@ -17,20 +17,17 @@ public sealed record ApiReplicas(
 
 // N replicas of FlashSale.Api (api-1, api-2...), each its own process (see DotnetApp) with its own endpoint, behind the gateway
 // "api": one stable address (Stack:Port), requests spread round robin. The AppHost's FlashSale section (settings
-// and environment FlashSale__*) reaches every replica.
+// and environment FlashSale__*) reaches every replica, checked first (ReplicaSettings).
 // The gateway reaches each replica on the replica's own port, not through the orchestrator's proxy: the proxy accepts
 // connections for a stopped replica and never answers them, where the replica's own port refuses them at once, which
 // the gateway sees and routes around. The port is chosen once per start, so a replica started again keeps it.
 public static class ApiReplicasExtensions
 {
-    public static ApiReplicas AddApiReplicas(this IDistributedApplicationBuilder builder, StorageResources storage, StackSettings stack)
+    public static ApiReplicas AddApiReplicas(
+        this IDistributedApplicationBuilder builder, StorageResources storage, StackSettings stack,
+        IReadOnlyDictionary<string, string> settings, AdminKey key)
     {
-        // Generated once and kept in the AppHost's user secrets (Aspire does so for generated parameters) unless
-        // Parameters:admin-api-key gives one; the ready report prints it.
-        var adminKey = builder.AddParameter("admin-api-key", new GenerateParameterDefault { MinLength = 24, Special = false }, secret: true);
-        var forwarded = builder.Configuration.GetSection("FlashSale").AsEnumerable(makePathsRelative: true)
-            .Where(setting => setting.Value is not null && setting.Key != "ReplicaName")
-            .ToList();
+        var adminKey = builder.AddParameter("admin-api-key", key.Value, secret: true);
 
         var replicas = Enumerable.Range(1, stack.Replicas).Select(index =>
         {
@@ -49,14 +46,8 @@ public static class ApiReplicasExtensions
                 // Hot methods reach optimized code after 30 calls instead of waiting for start-up's JIT activity to
                 // settle: the first rush after a start is the one the crowd meets (docs/benchmarks-notes.md).
                 .WithEnvironment("DOTNET_TC_CallCountingDelayMs", "0")
-                // Rate limiting on, per client behind the gateway (same machine, so loopback is the trusted proxy);
-                // the AppHost's own FlashSale:RateLimit settings, forwarded below, override these.
-                .WithEnvironment("FlashSale__RateLimit__PerClient", "500")
-                .WithEnvironment("FlashSale__RateLimit__PerUser", "20")
-                .WithEnvironment("FlashSale__RateLimit__TrustedProxies__0", "127.0.0.1")
-                .WithEnvironment("FlashSale__RateLimit__TrustedProxies__1", "::1")
                 .WithHttpHealthCheck("/health");
-            foreach (var (key, value) in forwarded)
+            foreach (var (key, value) in settings)
             {
                 replica.WithEnvironment($"FlashSale__{key.Replace(":", "__", StringComparison.Ordinal)}", value);
             }

@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using System.Net;
-using System.Text;
 using System.Text.RegularExpressions;
 using FlashSale.Tests.Scenarios;
 
@@ -14,8 +13,8 @@ public sealed partial class ApiProcess : IAsyncDisposable
     private static readonly TimeSpan StartPatience = TimeSpan.FromSeconds(60);
 
     private readonly Process _process;
-    private readonly StringBuilder _output = new();
-    private readonly StringBuilder _error = new();
+    private readonly ConsoleText _output = new();
+    private readonly ConsoleText _error = new();
     private readonly TaskCompletionSource<Uri> _listening = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     private ApiProcess(IReadOnlyDictionary<string, string> environment)
@@ -41,13 +40,13 @@ public sealed partial class ApiProcess : IAsyncDisposable
         _process = new Process { StartInfo = start };
         _process.OutputDataReceived += (_, e) =>
         {
-            Append(_output, e.Data);
+            _output.Append(e.Data);
             if (e.Data is not null && ListeningOn().Match(e.Data) is { Success: true } match)
             {
                 _listening.TrySetResult(new Uri(match.Groups[1].Value));
             }
         };
-        _process.ErrorDataReceived += (_, e) => Append(_error, e.Data);
+        _process.ErrorDataReceived += (_, e) => _error.Append(e.Data);
         _process.Start();
         _process.BeginOutputReadLine();
         _process.BeginErrorReadLine();
@@ -56,9 +55,9 @@ public sealed partial class ApiProcess : IAsyncDisposable
     // Where it listens, once StartAsync has seen it healthy.
     public Uri Address { get; private set; } = new("http://127.0.0.1:0");
 
-    public string Error => Read(_error);
+    public string Error => _error.ToString();
 
-    public string Output => Read(_output);
+    public string Output => _output.ToString();
 
     public static ApiProcess Start(IReadOnlyDictionary<string, string> environment) => new(environment);
 
@@ -186,25 +185,6 @@ public sealed partial class ApiProcess : IAsyncDisposable
 
             Assert.True(DateTime.UtcNow < deadline, $"The API at {Address} is not healthy:\n{Output}\n{Error}");
             await Task.Delay(100);
-        }
-    }
-
-    private static void Append(StringBuilder text, string? line)
-    {
-        if (line is not null)
-        {
-            lock (text)
-            {
-                text.AppendLine(line);
-            }
-        }
-    }
-
-    private static string Read(StringBuilder text)
-    {
-        lock (text)
-        {
-            return text.ToString();
         }
     }
 

@@ -1,0 +1,209 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
+using FlashSale.Tests.Infrastructure;
+using FlashSale.Tests.Scenarios;
+
+namespace FlashSale.Tests.Aspire;
+
+// FlashSale.AppHost as ./start.sh runs it (`dotnet FlashSale.AppHost.dll` with the launch profile's environment),
+// a process of its own whose console the test reads, on local executables, in a data folder of its own. The dashboard
+// gets free ports instead of the profile's fixed ones, so that it runs beside any other stack. Every process it
+// starts inherits a marker, so the test can tell whether any is left behind. Disposing stops it (SIGTERM, then
+// SIGKILL of whatever is left) and deletes the data folder it made.
+public sealed class AppHostProcess : IAsyncDisposable
+{
+    public static readonly TimeSpan Patience = TimeSpan.FromSeconds(120);
+
+    private const string MarkerVariable = "FLASHSALE_TEST_APPHOST";
+
+    private readonly string _marker = Guid.NewGuid().ToString("N");
+    private readonly bool _ownsDataDirectory;
+    private readonly Process _process;
+    private readonly ConsoleText _output = new();
+    private readonly ConsoleText _error = new();
+
+    private AppHostProcess(string dataDirectory, bool ownsDataDirectory, IEnumerable<string> settings)
+    {
+        DataDirectory = dataDirectory;
+        _ownsDataDirectory = ownsDataDirectory;
+        Dashboard = new Uri($"http://localhost:{FreePort()}");
+        // `dotnet run --project FlashSale.AppHost` runs the build output in the project's folder, where appsettings.json is.
+        var start = new ProcessStartInfo("dotnet")
+        {
+            WorkingDirectory = Repository.PathOf("FlashSale.AppHost"),
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+        };
+        var configuration = new DirectoryInfo(AppContext.BaseDirectory).Parent!.Name;
+        var appHost = Repository.PathOf("FlashSale.AppHost", "bin", configuration, "net10.0", "FlashSale.AppHost.dll");
+        foreach (var argument in (string[])[appHost, $"--Stack:DataDirectory={DataDirectory}", "--Stack:Substrate=executables", "--Stack:Port=0", .. settings])
+        {
+            start.ArgumentList.Add(argument);
+        }
+
+        start.Environment["DOTNET_ENVIRONMENT"] = "Development";
+        start.Environment["ASPNETCORE_ENVIRONMENT"] = "Development";
+        start.Environment["ASPNETCORE_URLS"] = Dashboard.ToString();
+        start.Environment["ASPIRE_DASHBOARD_OTLP_ENDPOINT_URL"] = $"http://localhost:{FreePort()}";
+        ResourceService = new Uri($"http://localhost:{FreePort()}");
+        start.Environment["ASPIRE_RESOURCE_SERVICE_ENDPOINT_URL"] = ResourceService.ToString();
+        start.Environment["ASPIRE_DASHBOARD_RESOURCESERVICE_APIKEY"] = ResourceServiceKey;
+        start.Environment["ASPIRE_ALLOW_UNSECURED_TRANSPORT"] = "true";
+        start.Environment[MarkerVariable] = _marker;
+
+        _process = new Process { StartInfo = start };
+        _process.OutputDataReceived += (_, e) => _output.Append(e.Data);
+        _process.ErrorDataReceived += (_, e) => _error.Append(e.Data);
+        _process.Start();
+        _process.BeginOutputReadLine();
+        _process.BeginErrorReadLine();
+    }
+
+    public string DataDirectory { get; }
+
+    public Uri Dashboard { get; }
+
+    // The AppHost's gRPC service the dashboard reads resources from, and the key the dashboard calls it with.
+    public Uri ResourceService { get; }
+
+    public string ResourceServiceKey { get; } = Guid.NewGuid().ToString("N");
+
+    public string Output => _output.ToString();
+
+    public string Error => _error.ToString();
+
+    public string Console => Output + Error;
+
+    public static AppHostProcess Start(params string[] settings) =>
+        new(Path.Combine(Path.GetTempPath(), $"flashsale-apphost-{Guid.NewGuid():N}"), ownsDataDirectory: true, settings);
+
+    // On a data folder the test owns, e.g. to start again on what an earlier AppHost left there.
+    public static AppHostProcess StartOn(string dataDirectory, params string[] settings) => new(dataDirectory, ownsDataDirectory: false, settings);
+
+    // The exit code once it exits by itself, or null when it still runs after `patience`.
+    public async Task<int?> ExitCodeAsync(TimeSpan patience)
+    {
+        using var timeout = new CancellationTokenSource(patience);
+        try
+        {
+            await _process.WaitForExitAsync(timeout.Token);
+            return _process.ExitCode;
+        }
+        catch (OperationCanceledException)
+        {
+            return null;
+        }
+    }
+
+    // Ctrl-C, as in the terminal that runs ./start.sh.
+    public Task InterruptAsync() => Signals.SendAsync(_process.Id, "INT");
+
+    // Waits until its console holds a line that `matches`; fails with the console so far.
+    public async Task<string> LineAsync(Func<string, bool> matches)
+    {
+        var line = await FlashSaleClient.ReadUntilAsync(
+            () => Task.FromResult(Lines(Console).FirstOrDefault(matches)), found => found is not null || _process.HasExited, Patience);
+        return line ?? throw new Xunit.Sdk.XunitException($"The AppHost never said it (exited: {_process.HasExited}):\n{Console}");
+    }
+
+    // What the ready report says after a label ("API", "admin API key"), once the stack is ready.
+    public async Task<string> ReportedAsync(string label)
+    {
+        var line = await LineAsync(line => line.TrimStart().StartsWith(label + " ", StringComparison.Ordinal));
+        return line.TrimStart()[label.Length..].TrimStart().Split(' ')[0];
+    }
+
+    // Every process it started that still runs, once the orchestrator has had the time to stop them: empty when it
+    // leaves nothing behind.
+    public async Task<IReadOnlyList<string>> ProcessesLeftAsync() =>
+        await FlashSaleClient.ReadUntilAsync(() => Task.FromResult(ProcessesLeft()), left => left.Count == 0, Patience);
+
+    public static IEnumerable<string> Lines(string text) => text.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(line => line.TrimEnd('\r'));
+
+    public async ValueTask DisposeAsync()
+    {
+        if (!_process.HasExited)
+        {
+            await Signals.SendAsync(_process.Id, "TERM");
+            if (await ExitCodeAsync(Patience) is null)
+            {
+                _process.Kill(entireProcessTree: true);
+            }
+        }
+
+        foreach (var pid in (await ProcessesLeftAsync()).Select(line => int.Parse(line.Split(' ')[0], System.Globalization.CultureInfo.InvariantCulture)))
+        {
+            try
+            {
+                Process.GetProcessById(pid).Kill();
+            }
+            catch (ArgumentException)
+            {
+            }
+        }
+
+        _process.Dispose();
+        if (_ownsDataDirectory)
+        {
+            DeleteFolder(DataDirectory);
+        }
+    }
+
+    public static void DeleteFolder(string folder)
+    {
+        try
+        {
+            Directory.Delete(folder, recursive: true);
+        }
+        catch (DirectoryNotFoundException)
+        {
+        }
+        catch (IOException)
+        {
+        }
+        catch (UnauthorizedAccessException)
+        {
+        }
+    }
+
+    // The process of a resource that runs with an environment variable, e.g. FlashSale__ReplicaName=api-1.
+    public int ProcessIdWith(string variable) =>
+        ProcessesLeft().Select(line => line.Split(' ')[0]).Select(int.Parse)
+            .Single(pid => Environment(pid).Split('\0').Contains(variable));
+
+    // A process of this AppHost carries the marker in its environment, except one that overwrites its own
+    // environment (redis-server sets its title there): that one runs in the data folder.
+    private List<string> ProcessesLeft()
+    {
+        var left = new List<string>();
+        foreach (var folder in Directory.EnumerateDirectories("/proc").Where(folder => Path.GetFileName(folder).All(char.IsAsciiDigit)))
+        {
+            try
+            {
+                var environment = Environment(int.Parse(Path.GetFileName(folder), System.Globalization.CultureInfo.InvariantCulture));
+                var workingDirectory = new DirectoryInfo(Path.Combine(folder, "cwd")).ResolveLinkTarget(returnFinalTarget: false)?.FullName ?? "";
+                if (environment.Contains($"{MarkerVariable}={_marker}", StringComparison.Ordinal)
+                    || workingDirectory.StartsWith(DataDirectory, StringComparison.Ordinal))
+                {
+                    left.Add($"{Path.GetFileName(folder)} {File.ReadAllText(Path.Combine(folder, "cmdline")).Replace('\0', ' ')}");
+                }
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                // the process ended while it was read
+            }
+        }
+
+        return left;
+    }
+
+    private static string Environment(int pid) => File.ReadAllText($"/proc/{pid}/environ");
+
+    private static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+}
