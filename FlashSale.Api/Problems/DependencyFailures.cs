@@ -20,8 +20,12 @@ public static class DependencyFailures
     // Pipelines.Sockets.Unofficial's ConnectionResetException (an IOException), a closed one as SocketException
     // or ObjectDisposedException. Only meaningful around a call to the dependency itself (RedisCommands turns
     // these into RedisConnectionException): elsewhere an IOException may be the client's own connection.
+    // A connection torn down while StackExchange.Redis still reads from it fails the commands waiting on it with the
+    // pipe's own InvalidOperationException ("Reading is not allowed after reader was completed"), seen when Redis
+    // resumed after a pause under load.
     public static bool IsConnectionFailure(Exception exception) =>
         exception is IOException or SocketException or ObjectDisposedException or TimeoutException
+        || exception is InvalidOperationException { Source: "System.IO.Pipelines" }
         || AnyInner(exception, IsConnectionFailure);
 
     private static bool AnyInner(Exception exception, Func<Exception, bool> test) =>

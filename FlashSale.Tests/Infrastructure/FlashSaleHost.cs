@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 
 namespace FlashSale.Tests.Infrastructure;
 
@@ -12,6 +13,8 @@ public sealed class FlashSaleHost(HostSettings settings) : WebApplicationFactory
     public const string ReplicaHeader = "X-FlashSale-Replica";
 
     public HostSettings Settings { get; } = settings;
+
+    public ErrorLog Errors { get; } = new();
 
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
@@ -26,6 +29,7 @@ public sealed class FlashSaleHost(HostSettings settings) : WebApplicationFactory
         // No gateway probes these replicas: stopping one has nothing to wait for.
         builder.UseSetting("FlashSale:DrainDelay", "00:00:00");
         builder.UseSetting("Logging:LogLevel:Default", "Warning");
+        builder.ConfigureLogging(logging => logging.AddProvider(Errors));
         foreach (var (key, value) in Settings.Overrides)
         {
             builder.UseSetting(key, value);

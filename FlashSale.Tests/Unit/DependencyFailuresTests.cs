@@ -18,7 +18,16 @@ public sealed class DependencyFailuresTests
         new TimeoutException("no answer"),
         new InvalidOperationException("wrapped", new ConnectionResetException("The connection was reset")),
         new AggregateException(new SocketException((int)SocketError.ConnectionRefused)),
+        ReadingACompletedPipe(),
     };
+
+    // What StackExchange.Redis's read loop let through when Redis resumed after a pause under load.
+    private static InvalidOperationException ReadingACompletedPipe()
+    {
+        var pipe = new System.IO.Pipelines.Pipe();
+        pipe.Reader.Complete();
+        return Assert.Throws<InvalidOperationException>(() => pipe.Reader.AdvanceTo(default));
+    }
 
     [Theory]
     [MemberData(nameof(DyingConnections))]
