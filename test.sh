@@ -4,7 +4,7 @@
 set -euo pipefail
 cd "$(dirname "$0")"
 source scripts/prerequisites.sh
-install_prerequisites wrk
+install_prerequisites wrk jq
 
 results="$(mktemp -d)"
 trap 'rm -rf "$results"' EXIT
