@@ -9,7 +9,7 @@ namespace FlashSale.AppHost;
 // refuses at once and changes nothing; "start from empty data" (Stack:Clean) empties the folder only while holding it.
 public sealed class DataFolder : IHostedService, IDisposable
 {
-    private static readonly string[] OwnedSubfolders = ["postgres", "redis", "prometheus", "grafana"];
+    private static readonly string[] OwnedSubfolders = ["postgres", "redis", "prometheus", "grafana", "alertmanager"];
 
     private readonly FileStream _lock;
 

@@ -22,6 +22,14 @@ public sealed partial class StackReport(
 {
     private static readonly string[] Ended = [KnownResourceStates.Exited, KnownResourceStates.Finished, KnownResourceStates.FailedToStart];
 
+    private static readonly (string Name, string Title)[] Monitors =
+    [
+        (MonitoringExtensions.PrometheusName, "Prometheus"),
+        (MonitoringExtensions.GrafanaName, "Grafana"),
+        (AlertingExtensions.AlertmanagerName, "Alertmanager"),
+        (AlertingExtensions.ReceiverName, "Alert receiver"),
+    ];
+
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         try
@@ -58,13 +66,19 @@ public sealed partial class StackReport(
         var gateway = api.Gateway.GetEndpoint("http").Url;
         lines.Add($"  API               {gateway}  (reference {gateway}/scalar)");
         lines.AddRange(api.Replicas.Select(replica => $"  replica {replica.Resource.Name,-9} {replica.GetEndpoint("http").Url}"));
-        foreach (var name in new[] { "prometheus", "grafana" })
+        foreach (var (name, title) in Monitors)
         {
             if (model.Resources.OfType<IResourceWithEndpoints>().FirstOrDefault(resource => resource.Name == name) is { } monitor)
             {
                 var url = new EndpointReference(monitor, "http").Url;
-                var pages = name == "prometheus" ? $"  (targets {prometheusPages.TargetsOf(url)}, alerts {prometheusPages.AlertsOf(url)})" : "";
-                lines.Add($"  {char.ToUpperInvariant(name[0]) + name[1..],-17} {url}{pages}");
+                var pages = name switch
+                {
+                    MonitoringExtensions.PrometheusName => $"  (targets {prometheusPages.TargetsOf(url)}, alerts {prometheusPages.AlertsOf(url)})",
+                    AlertingExtensions.AlertmanagerName => $"  (alerts {AlertingExtensions.AlertsOf(url)})",
+                    AlertingExtensions.ReceiverName => $"  (what fires and what resolved; JSON at {url}/alerts)",
+                    _ => "",
+                };
+                lines.Add($"  {title,-17} {url}{pages}");
             }
         }
 

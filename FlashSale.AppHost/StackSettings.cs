@@ -1,10 +1,14 @@
 using System.Globalization;
+using System.Text.RegularExpressions;
 using Microsoft.Extensions.Configuration;
 
 namespace FlashSale.AppHost;
 
 // The AppHost's own settings, section "Stack" (command line --Stack:Replicas=3 or environment Stack__Replicas=3).
-public sealed record StackSettings(Substrate Substrate, int Replicas, int Port, string DataDirectory, bool Clean)
+// TestAlertDelay (a Prometheus duration such as 5s) is for tests only: every alert's for: and Alertmanager's
+// group_wait and group_interval become it, so a fault reaches the receiver within seconds; the repository's values
+// are the production ones.
+public sealed partial record StackSettings(Substrate Substrate, int Replicas, int Port, string DataDirectory, bool Clean, string? TestAlertDelay)
 {
     public const string Section = "Stack";
     public const int MaxReplicas = 16;
@@ -27,8 +31,16 @@ public sealed record StackSettings(Substrate Substrate, int Replicas, int Port, 
         var clean = section["Clean"] is { Length: > 0 } text
             ? bool.TryParse(text, out var value) ? value : throw new StackException($"{Section}:Clean is '{text}': use true or false.")
             : false;
-        return new StackSettings(substrate, replicas, port, dataDirectory, clean);
+        var alertDelay = section["TestAlertDelay"] is { Length: > 0 } delay
+            ? substrate == Substrate.Executables && Duration().IsMatch(delay)
+                ? delay
+                : throw new StackException($"{Section}:TestAlertDelay is '{delay}': use a duration such as 5s, with {Section}:Substrate=executables.")
+            : null;
+        return new StackSettings(substrate, replicas, port, dataDirectory, clean, alertDelay);
     }
+
+    [GeneratedRegex("^[1-9][0-9]*(ms|s|m)$")]
+    private static partial Regex Duration();
 
     private static int Integer(IConfigurationSection section, string key, int fallback, int min, int max)
     {

@@ -1,4 +1,5 @@
-# Installs, with apt, the servers FlashSale runs on and is tested against, when they are missing.
+# Installs, with apt, the servers FlashSale runs on and is tested against (PostgreSQL, Redis, Prometheus and its
+# Alertmanager, with promtool and amtool), when they are missing.
 # Sourced by start.sh and test.sh. Nothing here builds or runs FlashSale itself.
 
 as_root() {
@@ -19,6 +20,7 @@ install_prerequisites() {
   have_postgres || missing+=(postgresql)
   command -v redis-server >/dev/null 2>&1 || missing+=(redis-server)
   command -v prometheus >/dev/null 2>&1 && command -v promtool >/dev/null 2>&1 || missing+=(prometheus)
+  command -v prometheus-alertmanager >/dev/null 2>&1 && command -v amtool >/dev/null 2>&1 || missing+=(prometheus-alertmanager)
   local extra
   for extra in "$@"; do command -v "$extra" >/dev/null 2>&1 || missing+=("$extra"); done
   if [ "${#missing[@]}" -gt 0 ]; then

@@ -2,24 +2,50 @@ using FlashSale.AppHost.Api;
 
 namespace FlashSale.AppHost.Monitoring;
 
-// Pinned images; configuration bind-mounted read-only from the repository. A plain Linux Docker Engine has no
+// Pinned images; configuration bind-mounted read-only from the repository (Alertmanager's: this run's copy of it). A plain Linux Docker Engine has no
 // host.docker.internal: the host gateway is added, so Prometheus reaches the replicas' ports on this machine.
 public static class ContainerMonitoring
 {
+    private const string HostGateway = "--add-host=host.docker.internal:host-gateway";
+    private const string Host = "host.docker.internal";
+
     public static IResourceBuilder<ContainerResource> AddPrometheusContainer(
-        this IDistributedApplicationBuilder builder, ApiReplicas api, MonitoringSources sources, DataFolder data)
+        this IDistributedApplicationBuilder builder, ApiReplicas api, EndpointReference alertmanager, MonitoringSources sources, DataFolder data)
     {
         var targets = Path.Combine(data.Subfolder("prometheus"), "targets");
+        var alertmanagers = Path.Combine(data.Subfolder("prometheus"), "alertmanagers");
         Directory.CreateDirectory(targets);
+        Directory.CreateDirectory(alertmanagers);
         return builder.AddContainer(MonitoringExtensions.PrometheusName, "prom/prometheus", "v3.5.0")
             .WithBindMount(sources.PrometheusConfig, "/etc/prometheus/prometheus.yml", isReadOnly: true)
             .WithBindMount(sources.PrometheusRules, "/etc/prometheus/rules", isReadOnly: true)
             .WithBindMount(targets, "/etc/prometheus/targets", isReadOnly: true)
+            .WithBindMount(alertmanagers, "/etc/prometheus/alertmanagers", isReadOnly: true)
             .WithArgs("--config.file=/etc/prometheus/prometheus.yml")
-            .WithContainerRuntimeArgs("--add-host=host.docker.internal:host-gateway")
+            .WithContainerRuntimeArgs(HostGateway)
             .WithHttpEndpoint(targetPort: 9090, name: "http")
+            .OnBeforeResourceStarted(async (_, _, cancellationToken) =>
+            {
+                await PrometheusTargets.WriteAsync(targets, api, Host, cancellationToken);
+                await PrometheusTargets.WriteAlertmanagerAsync(alertmanagers, alertmanager, Host, cancellationToken);
+            });
+    }
+
+    // The configuration is this run's copy (the receiver's port is chosen per run), written before each start;
+    // silences and the notification log are kept in a volume.
+    public static IResourceBuilder<ContainerResource> AddAlertmanagerContainer(
+        this IDistributedApplicationBuilder builder, EndpointReference receiver, MonitoringSources sources, DataFolder data)
+    {
+        var config = Path.Combine(data.Subfolder("alertmanager"), "config");
+        Directory.CreateDirectory(config);
+        return builder.AddContainer(AlertingExtensions.AlertmanagerName, "prom/alertmanager", "v0.28.1")
+            .WithBindMount(config, "/etc/alertmanager/flashsale", isReadOnly: true)
+            .WithVolume("flashsale-alertmanager", "/alertmanager")
+            .WithArgs("--config.file=/etc/alertmanager/flashsale/alertmanager.yml", "--storage.path=/alertmanager", "--cluster.listen-address=")
+            .WithContainerRuntimeArgs(HostGateway)
+            .WithHttpEndpoint(targetPort: 9093, name: "http")
             .OnBeforeResourceStarted((_, _, cancellationToken) =>
-                PrometheusTargets.WriteAsync(targets, api, "host.docker.internal", cancellationToken));
+                AlertingExtensions.WriteConfigAsync(sources, config, receiver, Host, null, cancellationToken));
     }
 
     public static void AddGrafanaContainer(

@@ -9,10 +9,14 @@ public static class LocalMonitoring
 
     public static string PrometheusProgram() => LocalPrograms.Required("prometheus", "prometheus");
 
+    // Debian names Alertmanager's program after its package; Prometheus's own release calls it alertmanager.
+    public static string AlertmanagerProgram() =>
+        LocalPrograms.Find("prometheus-alertmanager") ?? LocalPrograms.Required("alertmanager", "prometheus-alertmanager");
+
     // prometheus from the installed package: before each start the repository's configuration and rules are copied
-    // into the data folder, beside the targets file written for this run's replicas.
+    // into the data folder, beside the targets files written for this run's replicas and Alertmanager.
     public static IResourceBuilder<ExecutableResource> AddLocalPrometheus(
-        this IDistributedApplicationBuilder builder, ApiReplicas api, MonitoringSources sources, DataFolder data)
+        this IDistributedApplicationBuilder builder, ApiReplicas api, EndpointReference alertmanager, MonitoringSources sources, DataFolder data, string? testAlertDelay)
     {
         var folder = data.Subfolder("prometheus");
         var config = Path.Combine(folder, "config");
@@ -21,11 +25,33 @@ public static class LocalMonitoring
             .WithArgs($"--config.file={Path.Combine(config, "prometheus.yml")}", $"--storage.tsdb.path={Path.Combine(folder, "data")}")
             .OnBeforeResourceStarted(async (_, _, cancellationToken) =>
             {
-                CopyFresh(sources, config);
+                CopyFresh(sources, config, testAlertDelay);
                 await PrometheusTargets.WriteAsync(Path.Combine(config, "targets"), api, "localhost", cancellationToken);
+                await PrometheusTargets.WriteAlertmanagerAsync(Path.Combine(config, "alertmanagers"), alertmanager, "localhost", cancellationToken);
             });
-        var endpoint = prometheus.GetEndpoint("http");
-        return prometheus.WithArgs(context => context.Args.Add(
+        return prometheus.WithListenAddress();
+    }
+
+    // prometheus-alertmanager from the installed package, on its own (no cluster port), its configuration written into
+    // the data folder before each start with this run's receiver, its silences and notification log kept there.
+    public static IResourceBuilder<ExecutableResource> AddLocalAlertmanager(
+        this IDistributedApplicationBuilder builder, EndpointReference receiver, MonitoringSources sources, DataFolder data, string? testAlertDelay)
+    {
+        var folder = data.Subfolder("alertmanager");
+        var config = Path.Combine(folder, "config");
+        return builder.AddExecutable(AlertingExtensions.AlertmanagerName, AlertmanagerProgram(), folder)
+            .WithHttpEndpoint(name: "http")
+            .WithArgs($"--config.file={Path.Combine(config, "alertmanager.yml")}", $"--storage.path={Path.Combine(folder, "data")}", "--cluster.listen-address=")
+            .OnBeforeResourceStarted((_, _, cancellationToken) =>
+                AlertingExtensions.WriteConfigAsync(sources, config, receiver, "localhost", testAlertDelay, cancellationToken))
+            .WithListenAddress();
+    }
+
+    // Prometheus and Alertmanager listen on localhost only, at the port the orchestrator's proxy forwards to.
+    private static IResourceBuilder<ExecutableResource> WithListenAddress(this IResourceBuilder<ExecutableResource> server)
+    {
+        var endpoint = server.GetEndpoint("http");
+        return server.WithArgs(context => context.Args.Add(
             ReferenceExpression.Create($"--web.listen-address=localhost:{endpoint.Property(EndpointProperty.TargetPort)}")));
     }
 
@@ -59,7 +85,7 @@ public static class LocalMonitoring
             .WithHttpHealthCheck("/api/health")
             .WithUrlForEndpoint("http", url => url.DisplayText = "Grafana");
 
-    private static void CopyFresh(MonitoringSources sources, string config)
+    private static void CopyFresh(MonitoringSources sources, string config, string? testAlertDelay)
     {
         if (Directory.Exists(config))
         {
@@ -70,7 +96,7 @@ public static class LocalMonitoring
         File.Copy(sources.PrometheusConfig, Path.Combine(config, "prometheus.yml"));
         foreach (var rules in Directory.EnumerateFiles(sources.PrometheusRules))
         {
-            File.Copy(rules, Path.Combine(config, "rules", Path.GetFileName(rules)));
+            File.WriteAllText(Path.Combine(config, "rules", Path.GetFileName(rules)), TestAlertDelay.OfRules(File.ReadAllText(rules), testAlertDelay));
         }
     }
 }

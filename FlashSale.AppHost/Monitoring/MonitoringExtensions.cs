@@ -3,8 +3,9 @@ using FlashSale.AppHost.Api;
 
 namespace FlashSale.AppHost.Monitoring;
 
-// Prometheus (the repository's prometheus.yml and rules, one target per replica) and Grafana (the repository's
-// provisioning and dashboard, anonymous viewers), as containers or as the programs installed here.
+// Prometheus (the repository's prometheus.yml and rules, one target per replica, alerts sent to Alertmanager),
+// Alertmanager with its receiver (AlertingExtensions) and Grafana (the repository's provisioning and dashboard,
+// anonymous viewers), as containers or as the programs installed here.
 public static class MonitoringExtensions
 {
     public const string PrometheusName = "prometheus";
@@ -13,10 +14,12 @@ public static class MonitoringExtensions
     public static void AddMonitoring(this IDistributedApplicationBuilder builder, ApiReplicas api, StackSettings stack, DataFolder data, StackNotes notes)
     {
         var repository = Path.GetFullPath(Path.Combine(builder.AppHostDirectory, ".."));
-        var monitoring = new MonitoringSources(Path.Combine(repository, "prometheus"), Path.Combine(repository, "grafana"));
+        var monitoring = new MonitoringSources(
+            Path.Combine(repository, "prometheus"), Path.Combine(repository, "grafana"), Path.Combine(repository, "alertmanager"));
+        var alertmanager = builder.AddAlerting(stack, monitoring, data).GetEndpoint("http");
         IResourceBuilder<IResourceWithEndpoints> prometheus = stack.Substrate == Substrate.Containers
-            ? builder.AddPrometheusContainer(api, monitoring, data)
-            : builder.AddLocalPrometheus(api, monitoring, data);
+            ? builder.AddPrometheusContainer(api, alertmanager, monitoring, data)
+            : builder.AddLocalPrometheus(api, alertmanager, monitoring, data, stack.TestAlertDelay);
         var pages = stack.Substrate == Substrate.Containers ? PrometheusPages.Current : PrometheusPages.Of(LocalMonitoring.PrometheusProgram());
         builder.Services.AddSingleton(pages);
         prometheus.WithHttpHealthCheck("/-/ready")
@@ -44,8 +47,10 @@ public static class MonitoringExtensions
     }
 }
 
-public sealed record MonitoringSources(string Prometheus, string Grafana)
+public sealed record MonitoringSources(string Prometheus, string Grafana, string Alertmanager)
 {
+    public string AlertmanagerConfig => Path.Combine(Alertmanager, "alertmanager.yml");
+
     public string PrometheusConfig => Path.Combine(Prometheus, "prometheus.yml");
 
     public string PrometheusRules => Path.Combine(Prometheus, "rules");

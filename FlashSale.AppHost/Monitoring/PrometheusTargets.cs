@@ -5,6 +5,7 @@ namespace FlashSale.AppHost.Monitoring;
 
 // Prometheus finds the replicas in targets/*.json beside its configuration (file_sd_configs): one target per
 // replica, labelled with the replica's name as its instance, so series stay apart and keep their names across runs.
+// It finds Alertmanager the same way, in alertmanagers/*.json.
 public static class PrometheusTargets
 {
     public const string FileName = "flashsale.json";
@@ -22,9 +23,13 @@ public static class PrometheusTargets
             groups.Add(new { targets = new[] { $"{host}:{port}" }, labels = new Dictionary<string, string> { ["instance"] = name, ["replica"] = name } });
         }
 
-        Directory.CreateDirectory(folder);
-        var file = Path.Combine(folder, FileName);
-        await File.WriteAllTextAsync(file + ".new", JsonSerializer.Serialize(groups, Json), cancellationToken);
-        File.Move(file + ".new", file, overwrite: true);
+        await ConfigFiles.WriteAsync(Path.Combine(folder, FileName), JsonSerializer.Serialize(groups, Json), cancellationToken);
+    }
+
+    public static async Task WriteAlertmanagerAsync(string folder, EndpointReference alertmanager, string host, CancellationToken cancellationToken)
+    {
+        var port = await alertmanager.Property(EndpointProperty.Port).GetValueAsync(cancellationToken);
+        object[] groups = [new { targets = new[] { $"{host}:{port}" } }];
+        await ConfigFiles.WriteAsync(Path.Combine(folder, FileName), JsonSerializer.Serialize(groups, Json), cancellationToken);
     }
 }

@@ -10,7 +10,7 @@ namespace FlashSale.Tests.Aspire;
 // to run, which this machine does not have, so its shape is what can be proven here.
 public sealed class AppModelTests : IDisposable
 {
-    private static readonly string[] SharedNames = ["postgres", "flashsale", "redis", "api-1", "api-2", "api", "prometheus"];
+    private static readonly string[] SharedNames = ["postgres", "flashsale", "redis", "api-1", "api-2", "api", "prometheus", "alertmanager", "alert-receiver"];
 
     private readonly string _data = Path.Combine(Path.GetTempPath(), $"flashsale-model-{Guid.NewGuid():N}");
 
@@ -24,10 +24,12 @@ public sealed class AppModelTests : IDisposable
         Assert.Equal(("library/redis", "7.4.5"), Image(resources["redis"]));
         Assert.Equal(("prom/prometheus", "v3.5.0"), Image(resources["prometheus"]));
         Assert.Equal(("grafana/grafana", "12.1.1"), Image(resources["grafana"]));
+        Assert.Equal(("prom/alertmanager", "v0.28.1"), Image(resources["alertmanager"]));
 
         Assert.Contains(Mounts(resources["postgres"]), m => m.Type == ContainerMountType.Volume && m.Target == "/var/lib/postgresql/data");
         Assert.Contains(Mounts(resources["redis"]), m => m.Type == ContainerMountType.Volume && m.Target == "/data");
-        foreach (var name in (string[])["prometheus", "grafana"])
+        Assert.Contains(Mounts(resources["alertmanager"]), m => m.Type == ContainerMountType.Volume && m.Target == "/alertmanager");
+        foreach (var name in (string[])["prometheus", "grafana", "alertmanager"])
         {
             var binds = Mounts(resources[name]).Where(m => m.Type == ContainerMountType.BindMount).ToList();
             Assert.NotEmpty(binds);

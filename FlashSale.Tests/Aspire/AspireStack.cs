@@ -8,8 +8,8 @@ using FlashSale.Tests.Infrastructure;
 namespace FlashSale.Tests.Aspire;
 
 // The whole stack as `dotnet run --project FlashSale.AppHost` starts it (local executables here: PostgreSQL, Redis,
-// two API replicas behind the gateway, Prometheus; Grafana when installed), with the Aspire dashboard and its
-// telemetry API on, in a data folder of its own that is deleted afterwards.
+// two API replicas behind the gateway, Prometheus, Alertmanager and the alert receiver; Grafana when installed),
+// with the Aspire dashboard and its telemetry API on, in a data folder of its own that is deleted afterwards.
 public sealed class AspireStack : IAsyncLifetime
 {
     // The test classes that start a whole stack each run in this collection, one after the other: two stacks starting
@@ -35,6 +35,8 @@ public sealed class AspireStack : IAsyncLifetime
             [
                 $"--Stack:DataDirectory={DataDirectory}", "--Stack:Substrate=executables", "--Stack:Replicas=2", "--Stack:Port=0",
                 "--FlashSale:ItemsPerSale=500",
+                // Alerts fire and reach the receiver within seconds of their cause (production waits a minute or more).
+                "--Stack:TestAlertDelay=5s",
                 $"--AppHost:DashboardApiKey={DashboardApiKey}",
             ],
             (options, _) =>
@@ -45,7 +47,7 @@ public sealed class AspireStack : IAsyncLifetime
             timeout.Token);
         _app = await builder.BuildAsync(timeout.Token);
         await _app.StartAsync(timeout.Token);
-        foreach (var resource in (string[])["api", .. ReplicaNames, "prometheus"])
+        foreach (var resource in (string[])["api", .. ReplicaNames, "prometheus", "alertmanager", "alert-receiver"])
         {
             await _app.ResourceNotifications.WaitForResourceHealthyAsync(resource, timeout.Token);
         }

@@ -3,17 +3,30 @@ using FlashSale.Tests.Infrastructure;
 
 namespace FlashSale.Tests.Integration;
 
-// promtool is Prometheus's own checker: the config, the rules and the rules' unit tests must all pass it.
+// promtool and amtool are Prometheus's and Alertmanager's own checkers: the config, the rules, the rules' unit tests
+// and every Alertmanager configuration (the shipped one and each example receiver) must all pass them.
 public sealed class MonitoringConfigTests
 {
+    public static TheoryData<string> AlertmanagerConfigurations => new(
+        Directory.EnumerateFiles(Repository.PathOf("alertmanager"), "*.yml", SearchOption.AllDirectories)
+            .Select(file => Path.GetRelativePath(Repository.Root, file))
+            .Order());
+
     [Theory]
     [InlineData("check", "config", "prometheus/prometheus.yml")]
     [InlineData("check", "rules", "prometheus/rules/flashsale-alerts.yml", "prometheus/rules/flashsale-recording.yml")]
     [InlineData("test", "rules", "prometheus/rules/flashsale-alerts.test.yml")]
-    public async Task PromtoolAcceptsTheMonitoringConfig(params string[] arguments)
+    public Task PromtoolAcceptsTheMonitoringConfig(params string[] arguments) =>
+        AcceptsAsync("promtool", arguments); // from Debian's prometheus package, on PATH
+
+    [Theory]
+    [MemberData(nameof(AlertmanagerConfigurations))]
+    public Task AmtoolAcceptsTheAlertmanagerConfiguration(string file) =>
+        AcceptsAsync("amtool", "check-config", file); // from Debian's prometheus-alertmanager package, on PATH
+
+    private static async Task AcceptsAsync(string checker, params string[] arguments)
     {
-        var promtool = "promtool"; // from Debian's prometheus package, on PATH
-        var start = new ProcessStartInfo(promtool) { WorkingDirectory = Repository.Root, RedirectStandardOutput = true, RedirectStandardError = true };
+        var start = new ProcessStartInfo(checker) { WorkingDirectory = Repository.Root, RedirectStandardOutput = true, RedirectStandardError = true };
         foreach (var argument in arguments)
         {
             start.ArgumentList.Add(argument);
@@ -23,7 +36,7 @@ public sealed class MonitoringConfigTests
         var output = await process.StandardOutput.ReadToEndAsync() + await process.StandardError.ReadToEndAsync();
         await process.WaitForExitAsync();
 
-        Assert.True(process.ExitCode == 0, $"promtool {string.Join(' ', arguments)} failed:\n{output}");
+        Assert.True(process.ExitCode == 0, $"{checker} {string.Join(' ', arguments)} failed:\n{output}");
         Assert.Contains("SUCCESS", output, StringComparison.Ordinal);
     }
 }

@@ -1,0 +1,13 @@
+using FlashSale.AlertReceiver;
+
+var builder = WebApplication.CreateBuilder(args);
+
+builder.AddServiceDefaults();
+builder.Services.AddSingleton(TimeProvider.System).AddSingleton<AlertBook>();
+
+var app = builder.Build();
+
+app.MapDefaultEndpoints();
+app.MapAlertsApi();
+
+app.Run();
