@@ -17,7 +17,7 @@ using OpenTelemetry.Trace;
 
 namespace Microsoft.Extensions.Hosting;
 
-// Shaped like the Aspire 13.1 service-defaults template: telemetry, health checks, service discovery and
+// Shaped like Aspire's service-defaults template (13.6): telemetry, health checks, service discovery and
 // resilient HttpClients for every FlashSale service. Unlike the template, the health endpoints are mapped in
 // every environment, because FlashSale's health document is part of the product.
 public static class Extensions

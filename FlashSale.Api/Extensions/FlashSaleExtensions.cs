@@ -179,7 +179,7 @@ public static partial class FlashSaleExtensions
 
     // Aspire's integration registers the connection. The "redis" health check stays ours, and FlashSale.Redis
     // already makes one span per command or script, so Aspire's health check and Redis tracing are off. Aspire
-    // also gives StackExchange.Redis the app's loggers; appsettings.json turns that category off, as it was before:
+    // also gives StackExchange.Redis the app's loggers; appsettings.json turns that category off:
     // it logs its whole handshake at Information and, during an outage, every reconnect attempt as an error.
     private static void AddRedis(this WebApplicationBuilder builder)
     {
@@ -204,8 +204,8 @@ public static partial class FlashSaleExtensions
                 }
 
                 options.ReconnectRetryPolicy = new LinearRetry(500);
-                // Replies are read on the .NET thread pool, not on the client's own dedicated threads: on two cores a
-                // paced checkout cost 369-401 µs of API CPU this way against 446-483 µs (3 runs each).
+                // Replies are read on the .NET thread pool, not on the client's own dedicated threads: cheaper per
+                // checkout on two cores (docs/benchmarks-notes.md, "Where the time went", point 4).
                 options.SocketManager = SocketManager.ThreadPool;
             });
     }

@@ -22,8 +22,8 @@ public sealed class RedisKeys(IOptions<FlashSaleOptions> options)
 
     public RedisKey UserHolds(long saleId, string userId) => SalePrefix(saleId) + "user:" + userId + ":holds";
 
-    // A set of the item indexes the user bought (it was a counter named ":bought" before; the new name keeps
-    // a Redis left by an older version from answering WRONGTYPE).
+    // A set of the item indexes the user bought. Not ":bought", the counter older versions kept: a Redis they left
+    // must not answer WRONGTYPE.
     public RedisKey UserPurchased(long saleId, string userId) => SalePrefix(saleId) + "user:" + userId + ":purchased";
 
     public RedisKey Purchase(string code) => PurchasePrefix + code;

@@ -4,7 +4,7 @@ using System.Text.Json;
 
 namespace FlashSale.Tests.Scenarios;
 
-// Talks to a running FlashSale over HTTP, whichever way it was started (in-process, launcher, Aspire).
+// Talks to a running FlashSale over HTTP, whichever way it was started (in-process, a process of its own, the AppHost).
 public sealed class FlashSaleClient(HttpClient http)
 {
     public static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower };
