@@ -4,7 +4,7 @@ using System.Text.Json;
 using FlashSale.Api.Limits;
 using FlashSale.Api.Validation;
 using FlashSale.Tests.Infrastructure;
-using FlashSale.Tests.Properties;
+using FlashSale.Tests.PropertyBased;
 
 namespace FlashSale.Tests.Integration;
 

@@ -1,6 +1,6 @@
 using System.Net;
 using FlashSale.Tests.Infrastructure;
-using FlashSale.Tests.Properties;
+using FlashSale.Tests.PropertyBased;
 
 namespace FlashSale.Tests.Integration;
 

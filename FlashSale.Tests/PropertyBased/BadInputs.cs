@@ -3,7 +3,7 @@ using System.Text;
 using CsCheck;
 using FlashSale.Api.Sales;
 
-namespace FlashSale.Tests.Properties;
+namespace FlashSale.Tests.PropertyBased;
 
 // Generators of requests the HTTP contract refuses, over every endpoint. Values come raw (already as they stand
 // in a URL: percent-escapes, valid or not, stay as they are) so that the API sees exactly what a client may send.

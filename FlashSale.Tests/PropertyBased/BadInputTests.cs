@@ -6,7 +6,7 @@ using FlashSale.Api.Problems;
 using FlashSale.Tests.Infrastructure;
 using Xunit.Abstractions;
 
-namespace FlashSale.Tests.Properties;
+namespace FlashSale.Tests.PropertyBased;
 
 // Generated bad input over every endpoint, sent in-process to one replica on real PostgreSQL and Redis while a sale
 // of BadInputs.ItemsOnSale items runs. Every answer must be a 4xx problem+json with a known `code` and the replica

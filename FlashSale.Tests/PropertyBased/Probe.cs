@@ -6,7 +6,7 @@ using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.AspNetCore.TestHost;
 
-namespace FlashSale.Tests.Properties;
+namespace FlashSale.Tests.PropertyBased;
 
 // One generated request, sent in-process through the test server as it would reach the app from Kestrel: the
 // path already percent-decoded, the query string and the request target raw, so that control characters,
