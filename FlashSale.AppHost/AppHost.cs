@@ -10,7 +10,7 @@ try
     var stack = StackSettings.Read(builder.Configuration, builder.AppHostDirectory);
     var replicaSettings = ReplicaSettings.Read(builder.Configuration, AdminKey.Given(builder.Configuration));
     var data = DataFolder.Take(builder, stack);
-    var adminKey = AdminKey.Resolve(builder.Configuration, data);
+    var adminKey = AdminKey.Resolve(builder.Configuration, data.Path);
     var notes = new StackNotes();
     var storage = stack.Substrate == Substrate.Containers ? builder.AddContainerStorage() : builder.AddLocalStorage(data);
     var api = builder.AddApiReplicas(storage, stack, replicaSettings, adminKey);

@@ -16,14 +16,14 @@ public sealed record AdminKey(string Value, string Origin)
         new[] { configuration["Parameters:admin-api-key"], configuration["FlashSale:AdminApiKey"] }
             .FirstOrDefault(key => !string.IsNullOrWhiteSpace(key));
 
-    public static AdminKey Resolve(IConfiguration configuration, DataFolder data)
+    public static AdminKey Resolve(IConfiguration configuration, string dataDirectory)
     {
         if (Given(configuration) is { } given)
         {
             return new AdminKey(given, "given in the settings");
         }
 
-        var file = Path.Combine(data.Path, FileName);
+        var file = Path.Combine(dataDirectory, FileName);
         return new AdminKey(Kept(file), $"kept in {file}");
     }
 
