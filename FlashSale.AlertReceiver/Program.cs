@@ -7,6 +7,7 @@ builder.Services.AddSingleton(TimeProvider.System).AddSingleton<AlertBook>();
 
 var app = builder.Build();
 
+app.UseHttpMetrics();
 app.MapDefaultEndpoints();
 app.MapAlertsApi();
 

@@ -121,11 +121,18 @@ public static class Extensions
         return builder;
     }
 
+    // The monitoring design's HTTP metrics (http_requests_total, http_request_duration_seconds): every answer of
+    // what comes after this step in the pipeline is counted, refusals included.
+    public static WebApplication UseHttpMetrics(this WebApplication app)
+    {
+        app.UseMiddleware<HttpMetricsMiddleware>();
+        return app;
+    }
+
     public static WebApplication MapDefaultEndpoints(this WebApplication app)
     {
         // Observable instruments exist from the first scrape only if their owners are created up front.
         app.Services.GetRequiredService<RuntimeLimitsMetrics>();
-        app.UseMiddleware<HttpMetricsMiddleware>();
 
         app.MapHealthChecks(HealthEndpointPath, new HealthCheckOptions
         {

@@ -106,16 +106,15 @@ public static partial class FlashSaleExtensions
 
     public const string ReplicaHeader = "X-FlashSale-Replica";
 
-    public static WebApplication MapFlashSale(this WebApplication app)
-    {
-        // Reading the options validates them: a bad setting stops the start here, before the host starts.
-        var options = app.Services.GetRequiredService<IOptions<FlashSaleOptions>>().Value;
-        var replicaName = options.ReplicaName;
-        app.UseHeadAsGet();
-        app.UseRouting();
+    // Reading the options validates them: a bad setting stops the start here, before the host starts.
+    public static FlashSaleOptions ValidatedOptions(this WebApplication app) =>
+        app.Services.GetRequiredService<IOptions<FlashSaleOptions>>().Value;
 
-        // Set as the answer starts, not as the request arrives: the exception handler clears the headers of a
-        // failed request before it writes its 500, and that answer must name its replica too.
+    // Every answer names the replica that gave it. Set as the answer starts, not as the request arrives: the
+    // exception handler clears the headers of a failed request before it writes its 500, and that answer must
+    // name its replica too.
+    public static WebApplication UseReplicaHeader(this WebApplication app, string replicaName)
+    {
         app.Use((context, next) =>
         {
             context.Response.OnStarting(() =>
@@ -125,22 +124,6 @@ public static partial class FlashSaleExtensions
             });
             return next(context);
         });
-        app.UseExceptionHandler();
-        app.UseStatusCodePages();
-
-        app.MapDefaultEndpoints();
-
-        // After the HTTP metrics middleware (MapDefaultEndpoints), so that these refusals are counted too.
-        app.UseRequestLimits();
-        app.UseFlashSaleRateLimiting(options.RateLimit);
-
-        app.MapReferencePages();
-
-        app.MapCheckoutApi();
-        app.MapPurchaseApi();
-        app.MapSalesApi();
-        app.MapUsersApi();
-        app.MapAdminApi();
         return app;
     }
 
