@@ -90,7 +90,7 @@ public sealed partial class RedisSaleState(
         return true;
     }
 
-    internal async Task ApplyStateAsync(Sale sale, SaleState state, DateTimeOffset now, CancellationToken cancellationToken)
+    internal async Task ApplyStateAsync(Sale sale, Snapshot state, DateTimeOffset now, CancellationToken cancellationToken)
     {
         var loaded = await redis.ScriptAsync(
             RedisScript.RebuildSale,
@@ -114,7 +114,7 @@ public sealed partial class RedisSaleState(
         return false;
     }
 
-    internal Task<SaleState> ReadStateAsync(Sale sale, DateTimeOffset now, CancellationToken cancellationToken) =>
+    internal Task<Snapshot> ReadStateAsync(Sale sale, DateTimeOffset now, CancellationToken cancellationToken) =>
         database.RunAsync(QueryTypes.Select, Tables.Purchases, async (connection, ct) =>
         {
             await using var batch = new NpgsqlBatch(connection)
@@ -148,7 +148,7 @@ public sealed partial class RedisSaleState(
                     reader.GetFieldValue<DateTimeOffset>(3).ToUnixTimeMilliseconds()));
             }
 
-            return new SaleState(purchases, holds);
+            return new Snapshot(purchases, holds);
         }, cancellationToken);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Redis may have missed decisions taken without it; sale {SaleId} will be reloaded")]
@@ -158,7 +158,7 @@ public sealed partial class RedisSaleState(
     private static partial void LogSaleLoaded(ILogger logger, long saleId, int sold, int users, int holds);
 
     // Short member names: this is the JSON read by rebuild_sale.lua.
-    internal sealed record SaleState(
+    internal sealed record Snapshot(
         [property: JsonPropertyName("purchases")] List<SoldState> Purchases,
         [property: JsonPropertyName("holds")] List<HoldState> Holds);
 

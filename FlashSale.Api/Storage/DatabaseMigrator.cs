@@ -3,6 +3,8 @@ using DbUp;
 using DbUp.Engine;
 using FlashSale.Api.Telemetry;
 using Npgsql;
+using Polly;
+using Polly.Retry;
 
 namespace FlashSale.Api.Storage;
 
@@ -15,27 +17,32 @@ public sealed partial class DatabaseMigrator(
     private const long MigrationLockKey = 0x466C61736853616C; // "FlashSal"
     private static readonly TimeSpan StartupPatience = TimeSpan.FromSeconds(60);
 
+    // A PostgreSQL not up yet (no connection; not an error it answered) is tried again every second for
+    // StartupPatience; then its last exception stops the start.
     public async Task StartAsync(CancellationToken cancellationToken)
     {
-        var deadline = Stopwatch.GetTimestamp() + (long)(StartupPatience.TotalSeconds * Stopwatch.Frequency);
-        while (true)
-        {
-            try
+        var started = Stopwatch.GetTimestamp();
+        var untilReachable = new ResiliencePipelineBuilder()
+            .AddRetry(new RetryStrategyOptions
             {
-                await MigrateAsync(cancellationToken);
-                return;
-            }
-            catch (NpgsqlException exception) when (Stopwatch.GetTimestamp() < deadline && exception is not PostgresException)
-            {
-                LogWaitingForDatabase(logger, exception.Message);
-                await Task.Delay(TimeSpan.FromSeconds(1), cancellationToken);
-            }
-        }
+                ShouldHandle = attempt => ValueTask.FromResult(
+                    attempt.Outcome.Exception is NpgsqlException and not PostgresException && Stopwatch.GetElapsedTime(started) < StartupPatience),
+                MaxRetryAttempts = int.MaxValue,
+                Delay = TimeSpan.FromSeconds(1),
+                BackoffType = DelayBackoffType.Constant,
+                OnRetry = attempt =>
+                {
+                    LogWaitingForDatabase(logger, attempt.Outcome.Exception!.Message);
+                    return ValueTask.CompletedTask;
+                },
+            })
+            .Build();
+        await untilReachable.ExecuteAsync(MigrateAsync, cancellationToken);
     }
 
     public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 
-    private async Task MigrateAsync(CancellationToken cancellationToken)
+    private async ValueTask MigrateAsync(CancellationToken cancellationToken)
     {
         var started = Stopwatch.GetTimestamp();
         var failed = false;

@@ -14,13 +14,16 @@ public static class DotnetApp
     private static readonly string Configuration =
         typeof(DotnetApp).Assembly.GetCustomAttribute<AssemblyConfigurationAttribute>()?.Configuration ?? "Debug";
 
+    // And its target framework: this assembly's own folder is bin/<configuration>/<framework>/.
+    private static readonly string TargetFramework = new DirectoryInfo(AppContext.BaseDirectory).Name;
+
     public static IResourceBuilder<ExecutableResource> AddDotnetApp<TProject>(this IDistributedApplicationBuilder builder, string name, int? port = null,
         bool proxied = true)
         where TProject : IProjectMetadata, new()
     {
         var project = new TProject().ProjectPath;
         var projectDirectory = Path.GetDirectoryName(project)!;
-        var assembly = Path.Combine(projectDirectory, "bin", Configuration, "net10.0", Path.GetFileNameWithoutExtension(project) + ".dll");
+        var assembly = Path.Combine(projectDirectory, "bin", Configuration, TargetFramework, Path.GetFileNameWithoutExtension(project) + ".dll");
         if (!File.Exists(assembly))
         {
             throw new StackException($"{assembly} is missing: build the solution first (dotnet build FlashSale.sln -c {Configuration}).");

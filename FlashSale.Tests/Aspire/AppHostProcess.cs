@@ -35,8 +35,7 @@ public sealed class AppHostProcess : IAsyncDisposable
             RedirectStandardOutput = true,
             RedirectStandardError = true,
         };
-        var configuration = new DirectoryInfo(AppContext.BaseDirectory).Parent!.Name;
-        var appHost = Repository.PathOf("FlashSale.AppHost", "bin", configuration, "net10.0", "FlashSale.AppHost.dll");
+        var appHost = Path.Combine(Repository.BuildOutputOf("FlashSale.AppHost"), "FlashSale.AppHost.dll");
         foreach (var argument in (string[])[appHost, $"--Stack:DataDirectory={DataDirectory}", "--Stack:Substrate=executables", "--Stack:Port=0", .. settings])
         {
             start.ArgumentList.Add(argument);

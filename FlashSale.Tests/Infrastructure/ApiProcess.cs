@@ -19,8 +19,7 @@ public sealed partial class ApiProcess : IAsyncDisposable
 
     private ApiProcess(IReadOnlyDictionary<string, string> environment)
     {
-        var configuration = new DirectoryInfo(AppContext.BaseDirectory).Parent!.Name;
-        var directory = Repository.PathOf("FlashSale.Api", "bin", configuration, "net10.0");
+        var directory = Repository.BuildOutputOf("FlashSale.Api");
         var start = new ProcessStartInfo("dotnet")
         {
             WorkingDirectory = directory,

@@ -6,6 +6,14 @@ public static class Repository
 
     public static string PathOf(params string[] parts) => Path.Combine([Root, .. parts]);
 
+    // Where a project of the solution was built to with this test run's configuration and target framework
+    // (this assembly's own folder is bin/<configuration>/<framework>/).
+    public static string BuildOutputOf(string project)
+    {
+        var output = new DirectoryInfo(AppContext.BaseDirectory);
+        return PathOf(project, "bin", output.Parent!.Name, output.Name);
+    }
+
     private static string FindRoot()
     {
         for (var directory = new DirectoryInfo(AppContext.BaseDirectory); directory is not null; directory = directory.Parent)
