@@ -1,9 +1,3 @@
-using System.Text.Json;
-using FlashSale.Api.Configuration;
-using FlashSale.Api.Extensions;
-using Microsoft.AspNetCore.Diagnostics;
-using Microsoft.AspNetCore.Http.Features;
-using Microsoft.Extensions.Options;
 
 namespace FlashSale.Api.Problems;
 
