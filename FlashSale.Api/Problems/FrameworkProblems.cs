@@ -1,4 +1,3 @@
-
 namespace FlashSale.Api.Problems;
 
 // The refusals ASP.NET Core makes before a handler runs (no route, wrong method, a body it cannot read) get the
