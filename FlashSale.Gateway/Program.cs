@@ -2,6 +2,8 @@ using FlashSale.Gateway;
 
 var builder = WebApplication.CreateBuilder(args);
 
+// Telemetry only, not AddServiceDefaults: the gateway has no health of its own to report, and its /health, /alive
+// and /metrics would hide the replicas' (every path, those included, is proxied to a replica).
 builder.ConfigureOpenTelemetry();
 builder.AddReplicaProxy();
 

@@ -21,6 +21,8 @@ public sealed record ApiReplicas(
 // The gateway reaches each replica on the replica's own port, not through the orchestrator's proxy: the proxy accepts
 // connections for a stopped replica and never answers them, where the replica's own port refuses them at once, which
 // the gateway sees and routes around. The port is chosen once per start, so a replica started again keeps it.
+// Replicas are resources of their own rather than WithReplicas: each is then a named Prometheus target, a named
+// row in the dashboard, and can be stopped and started on its own.
 public static class ApiReplicasExtensions
 {
     public static ApiReplicas AddApiReplicas(
