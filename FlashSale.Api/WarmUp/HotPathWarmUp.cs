@@ -55,15 +55,18 @@ public sealed partial class HotPathWarmUp(
 
         await WhenStartedAsync(stoppingToken);
 
-        // None of it is a shopper's request: no trace of it reaches the dashboard (the GETs carry WarmUpHeader).
-        using var untraced = SuppressInstrumentationScope.Begin();
         var started = Stopwatch.GetTimestamp();
         var now = time.GetUtcNow();
         Scratch = new Sale(0, now, now.AddMinutes(1), 1_000_000, 1_000_000);
         try
         {
-            await Task.WhenAll(Enumerable.Range(0, Workers).Select(worker => RunWorkerAsync(worker, stoppingToken)));
-            await SettleAsync(stoppingToken);
+            // None of it is a shopper's request: no trace of it reaches the dashboard (the GETs carry WarmUpHeader).
+            // Its own log lines, after the scope, do.
+            using (SuppressInstrumentationScope.Begin())
+            {
+                await Task.WhenAll(Enumerable.Range(0, Workers).Select(worker => RunWorkerAsync(worker, stoppingToken)));
+                await SettleAsync(stoppingToken);
+            }
         }
         catch (Exception exception) when (!stoppingToken.IsCancellationRequested)
         {
@@ -73,7 +76,10 @@ public sealed partial class HotPathWarmUp(
         }
         finally
         {
-            await DeleteScratchKeysAsync();
+            using (SuppressInstrumentationScope.Begin())
+            {
+                await DeleteScratchKeysAsync();
+            }
         }
 
         readiness.MarkWarm();
