@@ -21,27 +21,21 @@ public sealed partial class RedisHolds(RedisCommands redis, RedisKeys keys, Redi
         {
             for (var attempt = 0; attempt < 2; attempt++)
             {
-                var result = (RedisResult[])(await redis.ScriptAsync(
+                var reply = await redis.ScriptAsync(
                     RedisScript.CheckoutHold,
-                    [keys.Loaded(sale.Id), keys.Sold(sale.Id), keys.Hold(sale.Id, item.Index), keys.UserHolds(sale.Id, userId), keys.UserPurchased(sale.Id, userId)],
-                    [item.Index, userId, CheckoutCode.New(), now.ToUnixTimeMilliseconds(), expiresAt.ToUnixTimeMilliseconds(),
-                        sale.MaxItemsPerUser, RedisSaleState.KeyLifetimeMilliseconds(sale, now)],
-                    cancellationToken))!;
-
-                var outcome = (string)result[0]!;
-                if (outcome == "not_loaded")
+                    CheckoutHoldScript.Keys(keys, sale, item, userId),
+                    CheckoutHoldScript.Arguments(sale, item, userId, CheckoutCode.New(), now, expiresAt),
+                    cancellationToken);
+                if (CheckoutHoldScript.Read(reply) is { } decision)
                 {
-                    if (!await saleState.LoadAsync(sale, now, cancellationToken))
-                    {
-                        return null;
-                    }
-
-                    continue;
+                    return decision;
                 }
 
-                return outcome == CheckoutAttempt.Granted
-                    ? new HoldDecision(outcome, (string)result[1]!, DateTimeOffset.FromUnixTimeMilliseconds((long)result[2]), (string)result[3]! == "new")
-                    : HoldDecision.Refused(outcome);
+                // Not loaded (Redis lost it, or it was marked stale): load it and decide once more.
+                if (!await saleState.LoadAsync(sale, now, cancellationToken))
+                {
+                    return null;
+                }
             }
 
             return null;

@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using System.Globalization;
-using FlashSale.Api.Checkout;
 using FlashSale.Api.Configuration;
 using FlashSale.Api.Problems;
 using FlashSale.Api.Storage;

@@ -1,6 +1,5 @@
 using System.Net;
 using System.Text.Json;
-using FlashSale.Api.Checkout;
 using FlashSale.Api.Sales;
 using FlashSale.Api.Storage;
 using FlashSale.Tests.Infrastructure;

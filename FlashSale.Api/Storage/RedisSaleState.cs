@@ -2,10 +2,9 @@ using System.Text.Json;
 using System.Text.Json.Serialization;
 using FlashSale.Api.Purchases;
 using FlashSale.Api.Sales;
-using FlashSale.Api.Storage;
 using Npgsql;
 
-namespace FlashSale.Api.Checkout;
+namespace FlashSale.Api.Storage;
 
 // Keeps Redis's picture of a sale (sold items, purchase counts, holds) rebuildable from PostgreSQL: after
 // Redis lost its data, or after an outage during which PostgreSQL decided alone, the next checkout reloads
