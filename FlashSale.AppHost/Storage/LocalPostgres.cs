@@ -37,10 +37,7 @@ public static class LocalPostgres
             .WithArgs(postgresPrefix)
             .WithArgs("-D", cluster, "-k", "", "-c", "listen_addresses=localhost", "-c", "max_connections=300")
             .WithEndpoint(name: LocalPostgresResource.EndpointName, scheme: "tcp", env: "PGPORT")
-            .WithReadinessProbe(async (connectionString, cancellationToken) =>
-            {
-                await using var connection = await OpenAsync(connectionString, cancellationToken);
-            });
+            .WithPostgresReadiness();
 
         if (!File.Exists(Path.Combine(cluster, "PG_VERSION")))
         {

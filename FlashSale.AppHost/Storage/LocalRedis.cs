@@ -1,5 +1,3 @@
-using StackExchange.Redis;
-
 namespace FlashSale.AppHost.Storage;
 
 public sealed class LocalRedisResource(string name, string command, string workingDirectory)
@@ -32,10 +30,6 @@ public static class LocalRedis
             })
             .WithArgs("--bind", "127.0.0.1 -::1", "--protected-mode", "no", "--daemonize", "no", "--dir", folder,
                 "--appendonly", "yes", "--appendfsync", "everysec", "--save", "")
-            .WithReadinessProbe(async (connectionString, _) =>
-            {
-                await using var connection = await ConnectionMultiplexer.ConnectAsync($"{connectionString},connectTimeout=2000,abortConnect=true");
-                await connection.GetDatabase().PingAsync();
-            });
+            .WithRedisReadiness();
     }
 }
