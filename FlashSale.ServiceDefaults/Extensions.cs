@@ -78,6 +78,8 @@ public static class Extensions
                 .AddHttpClientInstrumentation()
                 .AddRuntimeInstrumentation()
                 .AddMeter(FlashSaleTelemetryPrefix)
+                // Histograms keep the trace id of a sampled request as an exemplar: a latency panel leads to its trace.
+                .SetExemplarFilter(ExemplarFilterType.TraceBased)
                 .AddPrometheusExporter(prometheus => prometheus.ScrapeResponseCacheDurationMilliseconds = 0))
             .WithTracing(tracing => tracing
                 .SetSampler(TraceSampler(builder.Configuration))

@@ -21,7 +21,7 @@ public static class ContainerMonitoring
             .WithBindMount(sources.PrometheusRules, "/etc/prometheus/rules", isReadOnly: true)
             .WithBindMount(targets, "/etc/prometheus/targets", isReadOnly: true)
             .WithBindMount(alertmanagers, "/etc/prometheus/alertmanagers", isReadOnly: true)
-            .WithArgs("--config.file=/etc/prometheus/prometheus.yml")
+            .WithArgs("--config.file=/etc/prometheus/prometheus.yml", MonitoringExtensions.ExemplarStorage)
             .WithContainerRuntimeArgs(HostGateway)
             .WithHttpEndpoint(targetPort: 9090, name: "http")
             .OnBeforeResourceStarted(async (_, _, cancellationToken) =>

@@ -22,7 +22,8 @@ public static class LocalMonitoring
         var config = Path.Combine(folder, "config");
         var prometheus = builder.AddExecutable(MonitoringExtensions.PrometheusName, PrometheusProgram(), folder)
             .WithHttpEndpoint(name: "http")
-            .WithArgs($"--config.file={Path.Combine(config, "prometheus.yml")}", $"--storage.tsdb.path={Path.Combine(folder, "data")}")
+            .WithArgs($"--config.file={Path.Combine(config, "prometheus.yml")}", $"--storage.tsdb.path={Path.Combine(folder, "data")}",
+                MonitoringExtensions.ExemplarStorage)
             .OnBeforeResourceStarted(async (_, _, cancellationToken) =>
             {
                 CopyFresh(sources, config, testAlertDelay);
@@ -82,6 +83,8 @@ public static class LocalMonitoring
             .WithEnvironment("GF_DASHBOARDS_DEFAULT_HOME_DASHBOARD_PATH", Path.Combine(dashboards, "flashsale.json"))
             .WithEnvironment("GF_AUTH_ANONYMOUS_ENABLED", "true")
             .WithEnvironment("GF_AUTH_ANONYMOUS_ORG_ROLE", "Viewer")
+            // An exemplar's trace id links to the trace in the Aspire dashboard (the datasource's provisioning).
+            .WithEnvironment("ASPIRE_DASHBOARD_URL", grafana.ApplicationBuilder.Configuration["ASPNETCORE_URLS"]?.Split(';')[0] ?? "")
             .WithHttpHealthCheck("/api/health")
             .WithUrlForEndpoint("http", url => url.DisplayText = "Grafana");
 

@@ -11,6 +11,10 @@ public static class MonitoringExtensions
     public const string PrometheusName = "prometheus";
     public const string GrafanaName = "grafana";
 
+    // Prometheus keeps the trace-id exemplars the replicas' histograms carry (it then scrapes in OpenMetrics, the
+    // format that has them), so a latency panel leads to a trace.
+    public const string ExemplarStorage = "--enable-feature=exemplar-storage";
+
     public static void AddMonitoring(this IDistributedApplicationBuilder builder, ApiReplicas api, StackSettings stack, DataFolder data, StackNotes notes)
     {
         var repository = Path.GetFullPath(Path.Combine(builder.AppHostDirectory, ".."));

@@ -181,6 +181,46 @@ public sealed class AppHostTests(AspireStack stack, ITestOutputHelper output) : 
         });
     }
 
+    // A checkout's latency carries its trace as an exemplar: Prometheus stores it with the checkout's histogram
+    // bucket, and the trace it names is in the Aspire dashboard (where Grafana's latency panel links it).
+    [Fact]
+    public async Task ACheckoutsLatencyExemplarInPrometheusNamesATraceTheAspireDashboardHolds()
+    {
+        var api = new FlashSaleClient(stack.Client("api"));
+        var sale = await WaitForAutoStartedSaleAsync(api);
+        using var prometheus = stack.Client("prometheus");
+        var traces = new HashSet<string>();
+        await Eventually(async () =>
+        {
+            (await api.CheckoutAsync($"exemplar-{Guid.NewGuid():N}"[..18], FlashSaleClient.ItemId(sale.Id, Random.Shared.Next(sale.TotalItems)))).Ok();
+            traces.UnionWith(await CheckoutExemplarTracesAsync(prometheus));
+            return traces.Count > 0 ? null : "Prometheus holds no exemplar of a checkout's request duration";
+        });
+
+        using var dashboard = new HttpClient { BaseAddress = stack.Dashboard, Timeout = TimeSpan.FromSeconds(30) };
+        dashboard.DefaultRequestHeaders.Add("x-api-key", AspireStack.DashboardApiKey);
+        await Eventually(async () =>
+        {
+            using var spans = await TelemetryAsync(dashboard, "spans");
+            var checkouts = Objects(spans.RootElement, "spanId")
+                .Where(span => traces.Contains(Trace(span)) && span.TryGetProperty("name", out var name)
+                    && name.GetString()!.Contains("/checkout", StringComparison.Ordinal));
+            return checkouts.Any() ? null : $"no checkout span of the exemplars' traces ({string.Join(", ", traces)}) in the Aspire dashboard";
+        });
+    }
+
+    private static async Task<IEnumerable<string>> CheckoutExemplarTracesAsync(HttpClient prometheus)
+    {
+        var query = Uri.EscapeDataString("http_request_duration_seconds_bucket{job=\"flashsale\", handler=\"/checkout\"}");
+        var end = DateTimeOffset.UtcNow.ToUnixTimeSeconds();
+        using var reply = JsonDocument.Parse(await prometheus.GetStringAsync(
+            new Uri($"/api/v1/query_exemplars?query={query}&start={end - 600}&end={end + 60}", UriKind.Relative)));
+        return [.. reply.RootElement.GetProperty("data").EnumerateArray()
+            .SelectMany(series => series.GetProperty("exemplars").EnumerateArray())
+            .Select(exemplar => exemplar.GetProperty("labels").TryGetProperty("trace_id", out var trace) ? trace.GetString()! : "")
+            .Where(trace => trace.Length > 0)];
+    }
+
     // A replica stopped through the orchestrator is an alert delivered to the alert-receiver, through Prometheus and
     // Alertmanager as the AppHost wires them: FIRING with the alert's name and the replica, in the receiver's view and
     // in its log on the Aspire dashboard; its restart is RESOLVED. (The fixture shortens for: and Alertmanager's

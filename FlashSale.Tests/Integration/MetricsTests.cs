@@ -117,6 +117,23 @@ public sealed class MetricsTests(Servers servers)
         Assert.DoesNotContain("unknown_service", target.Labels["service_name"], StringComparison.Ordinal);
     }
 
+    // In the OpenMetrics exposition Prometheus asks for, a traced checkout's duration carries its trace id as an
+    // exemplar, with or without Aspire (which also asks for exemplars through OTEL_METRICS_EXEMPLAR_FILTER).
+    [Fact]
+    public async Task ATracedCheckoutsDurationCarriesItsTraceIdAsAnExemplar()
+    {
+        await using var stack = await TestStack.StartAsync(servers);
+        var sale = await stack.OpenSaleAsync(1);
+        (await stack.Api.CheckoutAsync("alice", FlashSaleClient.ItemId(sale.Id, 0))).Ok();
+
+        using var request = new HttpRequestMessage(HttpMethod.Get, "/metrics");
+        request.Headers.Accept.ParseAdd("application/openmetrics-text; version=1.0.0");
+        using var reply = await stack.Host.CreateClient().SendAsync(request);
+        var text = await reply.Content.ReadAsStringAsync();
+
+        Assert.Matches(@"(?m)^http_request_duration_seconds_bucket\{[^}]*handler=""/checkout""[^}]*\} \d+ # \{trace_id=""[0-9a-f]{32}""", text);
+    }
+
     // Npgsql's own metrics come through Aspire's Npgsql integration alone; no family is exposed twice.
     [Fact]
     public async Task NpgsqlMetricsAreExposedAndNoFamilyTwice()
