@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using FlashSale.Tests.Infrastructure;
+using YamlDotNet.RepresentationModel;
 
 namespace FlashSale.Tests.Integration;
 
@@ -14,10 +15,31 @@ public sealed class MonitoringConfigTests
 
     [Theory]
     [InlineData("check", "config", "prometheus/prometheus.yml")]
-    [InlineData("check", "rules", "prometheus/rules/flashsale-alerts.yml", "prometheus/rules/flashsale-recording.yml")]
+    [InlineData("check", "rules", "prometheus/rules/flashsale-alerts.yml", "prometheus/rules/flashsale-recording.yml", "prometheus/rules/flashsale-slo.yml")]
     [InlineData("test", "rules", "prometheus/rules/flashsale-alerts.test.yml")]
+    [InlineData("test", "rules", "prometheus/rules/flashsale-slo.test.yml")]
     public Task PromtoolAcceptsTheMonitoringConfig(params string[] arguments) =>
         AcceptsAsync("promtool", arguments); // from Debian's prometheus package, on PATH
+
+    // prometheus.yml names its rule files one by one (a glob would load the unit tests as rules): a rule file left
+    // out of the list is never evaluated, and promtool's checks of the config would not notice.
+    [Fact]
+    public void PrometheusLoadsEveryRuleFileOfTheRulesFolder()
+    {
+        var yaml = new YamlStream();
+        using (var reader = new StreamReader(Repository.PathOf("prometheus", "prometheus.yml")))
+        {
+            yaml.Load(reader);
+        }
+
+        var listed = ((YamlSequenceNode)((YamlMappingNode)yaml.Documents[0].RootNode)["rule_files"]).Select(file => file.ToString()).Order();
+        var rules = Directory.EnumerateFiles(Repository.PathOf("prometheus", "rules"), "*.yml")
+            .Where(file => !file.EndsWith(".test.yml", StringComparison.Ordinal))
+            .Select(file => "rules/" + Path.GetFileName(file))
+            .Order();
+
+        Assert.Equal(rules, listed);
+    }
 
     [Theory]
     [MemberData(nameof(AlertmanagerConfigurations))]
