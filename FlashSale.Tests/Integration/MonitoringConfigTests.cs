@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using FlashSale.Tests.Infrastructure;
+using YamlDotNet.RepresentationModel;
 
 namespace FlashSale.Tests.Integration;
 
@@ -16,8 +17,30 @@ public sealed class MonitoringConfigTests
     [InlineData("check", "config", "prometheus/prometheus.yml")]
     [InlineData("check", "rules", "prometheus/rules/flashsale-alerts.yml", "prometheus/rules/flashsale-recording.yml")]
     [InlineData("test", "rules", "prometheus/rules/flashsale-alerts.test.yml")]
+    [InlineData("check", "rules", "prometheus/rules/flashsale-servers.yml")]
+    [InlineData("test", "rules", "prometheus/rules/flashsale-servers.test.yml")]
     public Task PromtoolAcceptsTheMonitoringConfig(params string[] arguments) =>
         AcceptsAsync("promtool", arguments); // from Debian's prometheus package, on PATH
+
+    // Prometheus evaluates only the rules files prometheus.yml lists, however well tested the others are: it lists
+    // every rules file of prometheus/rules/, and none of their unit tests.
+    [Fact]
+    public void PrometheusLoadsEveryRulesFile()
+    {
+        var config = new YamlStream();
+        using (var reader = new StreamReader(Repository.PathOf("prometheus", "prometheus.yml")))
+        {
+            config.Load(reader);
+        }
+
+        var listed = ((YamlSequenceNode)((YamlMappingNode)config.Documents[0].RootNode)["rule_files"]).Select(file => file.ToString()).Order();
+        var rules = Directory.EnumerateFiles(Repository.PathOf("prometheus", "rules"), "*.yml")
+            .Where(file => !file.EndsWith(".test.yml", StringComparison.Ordinal))
+            .Select(file => $"rules/{Path.GetFileName(file)}")
+            .Order();
+
+        Assert.Equal(rules, listed);
+    }
 
     [Theory]
     [MemberData(nameof(AlertmanagerConfigurations))]
