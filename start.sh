@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Starts the whole FlashSale stack through its Aspire AppHost: PostgreSQL, Redis, API replicas behind one address,
-# Prometheus and Grafana, as containers where Docker or Podman answers, else as the programs installed here
+# Prometheus with Alertmanager and the servers' exporters, and Grafana, as containers where Docker or Podman answers, else as the programs installed here
 # (installed with apt first when missing). Prints the Aspire dashboard's login link and every URL once all is
 # healthy; Ctrl-C stops everything.
 #   ./start.sh [--replicas N] [--port N] [--clean] [--data DIR] [--substrate auto|containers|executables] [AppHost settings...]

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Runs FlashSale's whole test suite: installs what the tests need (PostgreSQL, Redis, Prometheus with
-# promtool, Alertmanager with amtool), builds, runs every test against real servers, and ends with one line
-# "N passed, N failed".
+# promtool, Alertmanager with amtool, the PostgreSQL and Redis exporters), builds, runs every test against real
+# servers, and ends with one line "N passed, N failed".
 set -euo pipefail
 cd "$(dirname "$0")"
 source scripts/prerequisites.sh

@@ -14,7 +14,7 @@ try
     var notes = new StackNotes();
     var storage = stack.Substrate == Substrate.Containers ? builder.AddContainerStorage() : builder.AddLocalStorage(data);
     var api = builder.AddApiReplicas(storage, stack, replicaSettings, adminKey);
-    builder.AddMonitoring(api, stack, data, notes);
+    builder.AddMonitoring(api, storage, stack, data, notes);
     builder.Services.AddSingleton(stack).AddSingleton(api).AddSingleton(notes).AddSingleton(adminKey).AddHostedService<StackReport>();
 }
 catch (StackException e)

@@ -28,6 +28,8 @@ public sealed partial class StackReport(
         (MonitoringExtensions.GrafanaName, "Grafana"),
         (AlertingExtensions.AlertmanagerName, "Alertmanager"),
         (AlertingExtensions.ReceiverName, "Alert receiver"),
+        (ExporterExtensions.PostgresExporterName, "postgres_exporter"),
+        (ExporterExtensions.RedisExporterName, "redis_exporter"),
     ];
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
@@ -76,6 +78,7 @@ public sealed partial class StackReport(
                     MonitoringExtensions.PrometheusName => $"  (targets {prometheusPages.TargetsOf(url)}, alerts {prometheusPages.AlertsOf(url)})",
                     AlertingExtensions.AlertmanagerName => $"  (alerts {AlertingExtensions.AlertsOf(url)})",
                     AlertingExtensions.ReceiverName => $"  (what fires and what resolved; JSON at {url}/alerts)",
+                    ExporterExtensions.PostgresExporterName or ExporterExtensions.RedisExporterName => $"  (metrics {ExporterExtensions.MetricsOf(url)})",
                     _ => "",
                 };
                 lines.Add($"  {title,-17} {url}{pages}");

@@ -1,5 +1,7 @@
 # Installs, with apt, the servers FlashSale runs on and is tested against (PostgreSQL, Redis, Prometheus and its
-# Alertmanager, with promtool and amtool), when they are missing.
+# Alertmanager, with promtool and amtool, and the PostgreSQL and Redis exporters), when they are missing.
+# Debian's Prometheus, Alertmanager and exporter packages also enable system services of their own on the default
+# ports where systemd runs; the AppHost starts its own copies on ports of each run and never uses those.
 # Sourced by start.sh and test.sh. Nothing here builds or runs FlashSale itself.
 
 as_root() {
@@ -21,6 +23,8 @@ install_prerequisites() {
   command -v redis-server >/dev/null 2>&1 || missing+=(redis-server)
   command -v prometheus >/dev/null 2>&1 && command -v promtool >/dev/null 2>&1 || missing+=(prometheus)
   command -v prometheus-alertmanager >/dev/null 2>&1 && command -v amtool >/dev/null 2>&1 || missing+=(prometheus-alertmanager)
+  command -v prometheus-postgres-exporter >/dev/null 2>&1 || missing+=(prometheus-postgres-exporter)
+  command -v prometheus-redis-exporter >/dev/null 2>&1 || missing+=(prometheus-redis-exporter)
   local extra
   for extra in "$@"; do command -v "$extra" >/dev/null 2>&1 || missing+=("$extra"); done
   if [ "${#missing[@]}" -gt 0 ]; then

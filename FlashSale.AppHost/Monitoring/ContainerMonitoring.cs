@@ -10,16 +10,20 @@ public static class ContainerMonitoring
     private const string Host = "host.docker.internal";
 
     public static IResourceBuilder<ContainerResource> AddPrometheusContainer(
-        this IDistributedApplicationBuilder builder, ApiReplicas api, EndpointReference alertmanager, MonitoringSources sources, DataFolder data)
+        this IDistributedApplicationBuilder builder, ApiReplicas api, ServerExporters exporters, EndpointReference alertmanager, MonitoringSources sources,
+        DataFolder data)
     {
         var targets = Path.Combine(data.Subfolder("prometheus"), "targets");
+        var exporterTargets = Path.Combine(data.Subfolder("prometheus"), "exporters");
         var alertmanagers = Path.Combine(data.Subfolder("prometheus"), "alertmanagers");
         Directory.CreateDirectory(targets);
+        Directory.CreateDirectory(exporterTargets);
         Directory.CreateDirectory(alertmanagers);
         return builder.AddContainer(MonitoringExtensions.PrometheusName, "prom/prometheus", "v3.5.0")
             .WithBindMount(sources.PrometheusConfig, "/etc/prometheus/prometheus.yml", isReadOnly: true)
             .WithBindMount(sources.PrometheusRules, "/etc/prometheus/rules", isReadOnly: true)
             .WithBindMount(targets, "/etc/prometheus/targets", isReadOnly: true)
+            .WithBindMount(exporterTargets, "/etc/prometheus/exporters", isReadOnly: true)
             .WithBindMount(alertmanagers, "/etc/prometheus/alertmanagers", isReadOnly: true)
             .WithArgs("--config.file=/etc/prometheus/prometheus.yml", MonitoringExtensions.ExemplarStorage)
             .WithContainerRuntimeArgs(HostGateway)
@@ -27,6 +31,7 @@ public static class ContainerMonitoring
             .OnBeforeResourceStarted(async (_, _, cancellationToken) =>
             {
                 await PrometheusTargets.WriteAsync(targets, api, Host, cancellationToken);
+                await PrometheusTargets.WriteExportersAsync(exporterTargets, exporters, Host, cancellationToken);
                 await PrometheusTargets.WriteAlertmanagerAsync(alertmanagers, alertmanager, Host, cancellationToken);
             });
     }
@@ -47,6 +52,16 @@ public static class ContainerMonitoring
             .OnBeforeResourceStarted((_, _, cancellationToken) =>
                 AlertingExtensions.WriteConfigAsync(sources, config, receiver, Host, null, cancellationToken));
     }
+
+    // The exporters' own ports (9187, 9121) behind the orchestrator's proxy; each reaches its server on the
+    // containers' network.
+    public static IResourceBuilder<ContainerResource> AddPostgresExporterContainer(this IDistributedApplicationBuilder builder) =>
+        builder.AddContainer(ExporterExtensions.PostgresExporterName, "prometheuscommunity/postgres-exporter", "v0.18.1")
+            .WithHttpEndpoint(targetPort: 9187, name: "http");
+
+    public static IResourceBuilder<ContainerResource> AddRedisExporterContainer(this IDistributedApplicationBuilder builder) =>
+        builder.AddContainer(ExporterExtensions.RedisExporterName, "oliver006/redis_exporter", "v1.80.1")
+            .WithHttpEndpoint(targetPort: 9121, name: "http");
 
     public static void AddGrafanaContainer(
         this IDistributedApplicationBuilder builder, IResourceBuilder<IResourceWithEndpoints> prometheus, MonitoringSources sources)

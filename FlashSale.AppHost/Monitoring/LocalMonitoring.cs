@@ -13,10 +13,18 @@ public static class LocalMonitoring
     public static string AlertmanagerProgram() =>
         LocalPrograms.Find("prometheus-alertmanager") ?? LocalPrograms.Required("alertmanager", "prometheus-alertmanager");
 
+    // The exporters too: Debian's packages name them prometheus-*-exporter, their own releases *_exporter.
+    public static string PostgresExporterProgram() =>
+        LocalPrograms.Find("prometheus-postgres-exporter") ?? LocalPrograms.Required("postgres_exporter", "prometheus-postgres-exporter");
+
+    public static string RedisExporterProgram() =>
+        LocalPrograms.Find("prometheus-redis-exporter") ?? LocalPrograms.Required("redis_exporter", "prometheus-redis-exporter");
+
     // prometheus from the installed package: before each start the repository's configuration and rules are copied
-    // into the data folder, beside the targets files written for this run's replicas and Alertmanager.
+    // into the data folder, beside the targets files written for this run's replicas, exporters and Alertmanager.
     public static IResourceBuilder<ExecutableResource> AddLocalPrometheus(
-        this IDistributedApplicationBuilder builder, ApiReplicas api, EndpointReference alertmanager, MonitoringSources sources, DataFolder data, string? testAlertDelay)
+        this IDistributedApplicationBuilder builder, ApiReplicas api, ServerExporters exporters, EndpointReference alertmanager, MonitoringSources sources,
+        DataFolder data, string? testAlertDelay)
     {
         var folder = data.Subfolder("prometheus");
         var config = Path.Combine(folder, "config");
@@ -28,6 +36,7 @@ public static class LocalMonitoring
             {
                 CopyFresh(sources, config, testAlertDelay);
                 await PrometheusTargets.WriteAsync(Path.Combine(config, "targets"), api, "localhost", cancellationToken);
+                await PrometheusTargets.WriteExportersAsync(Path.Combine(config, "exporters"), exporters, "localhost", cancellationToken);
                 await PrometheusTargets.WriteAlertmanagerAsync(Path.Combine(config, "alertmanagers"), alertmanager, "localhost", cancellationToken);
             });
         return prometheus.WithListenAddress();
@@ -48,7 +57,19 @@ public static class LocalMonitoring
             .WithListenAddress();
     }
 
-    // Prometheus and Alertmanager listen on localhost only, at the port the orchestrator's proxy forwards to.
+    // The exporters from the installed packages, each on a port of its own for this run: Debian's packages also
+    // install services of the same programs on their default ports (9187, 9121), which these neither use nor need.
+    public static IResourceBuilder<ExecutableResource> AddLocalPostgresExporter(this IDistributedApplicationBuilder builder) =>
+        builder.AddExecutable(ExporterExtensions.PostgresExporterName, PostgresExporterProgram(), builder.AppHostDirectory)
+            .WithHttpEndpoint(name: "http")
+            .WithListenAddress();
+
+    public static IResourceBuilder<ExecutableResource> AddLocalRedisExporter(this IDistributedApplicationBuilder builder) =>
+        builder.AddExecutable(ExporterExtensions.RedisExporterName, RedisExporterProgram(), builder.AppHostDirectory)
+            .WithHttpEndpoint(name: "http")
+            .WithListenAddress();
+
+    // Prometheus, Alertmanager and the exporters listen on localhost only, at the port the orchestrator's proxy forwards to.
     private static IResourceBuilder<ExecutableResource> WithListenAddress(this IResourceBuilder<ExecutableResource> server)
     {
         var endpoint = server.GetEndpoint("http");

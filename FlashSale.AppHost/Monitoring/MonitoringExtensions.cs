@@ -1,11 +1,13 @@
 using Microsoft.Extensions.DependencyInjection;
 using FlashSale.AppHost.Api;
+using FlashSale.AppHost.Storage;
 
 namespace FlashSale.AppHost.Monitoring;
 
-// Prometheus (the repository's prometheus.yml and rules, one target per replica, alerts sent to Alertmanager),
-// Alertmanager with its receiver (AlertingExtensions) and Grafana (the repository's provisioning and dashboard,
-// anonymous viewers), as containers or as the programs installed here.
+// Prometheus (the repository's prometheus.yml and rules, one target per replica and one per server's exporter
+// (ExporterExtensions), alerts sent to Alertmanager), Alertmanager with its receiver (AlertingExtensions) and
+// Grafana (the repository's provisioning and dashboard, anonymous viewers), as containers or as the programs
+// installed here.
 public static class MonitoringExtensions
 {
     public const string PrometheusName = "prometheus";
@@ -15,15 +17,17 @@ public static class MonitoringExtensions
     // format that has them), so a latency panel leads to a trace.
     public const string ExemplarStorage = "--enable-feature=exemplar-storage";
 
-    public static void AddMonitoring(this IDistributedApplicationBuilder builder, ApiReplicas api, StackSettings stack, DataFolder data, StackNotes notes)
+    public static void AddMonitoring(
+        this IDistributedApplicationBuilder builder, ApiReplicas api, StorageResources storage, StackSettings stack, DataFolder data, StackNotes notes)
     {
         var repository = Path.GetFullPath(Path.Combine(builder.AppHostDirectory, ".."));
         var monitoring = new MonitoringSources(
             Path.Combine(repository, "prometheus"), Path.Combine(repository, "grafana"), Path.Combine(repository, "alertmanager"));
         var alertmanager = builder.AddAlerting(stack, monitoring, data).GetEndpoint("http");
+        var exporters = builder.AddServerExporters(stack, storage);
         IResourceBuilder<IResourceWithEndpoints> prometheus = stack.Substrate == Substrate.Containers
-            ? builder.AddPrometheusContainer(api, alertmanager, monitoring, data)
-            : builder.AddLocalPrometheus(api, alertmanager, monitoring, data, stack.TestAlertDelay);
+            ? builder.AddPrometheusContainer(api, exporters, alertmanager, monitoring, data)
+            : builder.AddLocalPrometheus(api, exporters, alertmanager, monitoring, data, stack.TestAlertDelay);
         var pages = stack.Substrate == Substrate.Containers ? PrometheusPages.Current : PrometheusPages.Of(LocalMonitoring.PrometheusProgram());
         builder.Services.AddSingleton(pages);
         prometheus.WithHttpHealthCheck("/-/ready")

@@ -5,7 +5,7 @@ namespace FlashSale.AppHost.Monitoring;
 
 // Prometheus finds the replicas in targets/*.json beside its configuration (file_sd_configs): one target per
 // replica, labelled with the replica's name as its instance, so series stay apart and keep their names across runs.
-// It finds Alertmanager the same way, in alertmanagers/*.json.
+// It finds the servers' exporters in exporters/<job>.json, one job per server, and Alertmanager in alertmanagers/*.json.
 public static class PrometheusTargets
 {
     public const string FileName = "flashsale.json";
@@ -24,6 +24,17 @@ public static class PrometheusTargets
         }
 
         await ConfigFiles.WriteAsync(Path.Combine(folder, FileName), JsonSerializer.Serialize(groups, Json), cancellationToken);
+    }
+
+    // Each exporter labelled with its job's name as its instance ("postgres", "redis"), whatever port this run gave it.
+    public static async Task WriteExportersAsync(string folder, ServerExporters exporters, string host, CancellationToken cancellationToken)
+    {
+        foreach (var (job, exporter) in exporters.Jobs)
+        {
+            var port = await exporter.GetEndpoint("http").Property(EndpointProperty.Port).GetValueAsync(cancellationToken);
+            object[] groups = [new { targets = new[] { $"{host}:{port}" }, labels = new Dictionary<string, string> { ["instance"] = job } }];
+            await ConfigFiles.WriteAsync(Path.Combine(folder, $"{job}.json"), JsonSerializer.Serialize(groups, Json), cancellationToken);
+        }
     }
 
     public static async Task WriteAlertmanagerAsync(string folder, EndpointReference alertmanager, string host, CancellationToken cancellationToken)

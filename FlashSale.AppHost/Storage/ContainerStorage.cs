@@ -13,6 +13,8 @@ public static class ContainerStorage
             .WithImageTag("7.4.5")
             .WithDataVolume("flashsale-redis")
             .WithPersistence();
-        return new StorageResources(database, redis);
+        return new StorageResources(database, redis,
+            new ServerAccess(postgres.Resource.PrimaryEndpoint, postgres.Resource.PasswordParameter),
+            new ServerAccess(redis.Resource.PrimaryEndpoint, redis.Resource.PasswordParameter));
     }
 }

@@ -7,12 +7,11 @@ public sealed class LocalPostgresResource(string name, string command, string wo
     : ExecutableResource(name, command, workingDirectory), IResourceWithConnectionString
 {
     public const string EndpointName = "tcp";
-    public const string SuperUser = "postgres";
 
     public EndpointReference Endpoint => new(this, EndpointName);
 
     public ReferenceExpression ConnectionStringExpression => ReferenceExpression.Create(
-        $"Host={Endpoint.Property(EndpointProperty.Host)};Port={Endpoint.Property(EndpointProperty.Port)};Username={SuperUser}");
+        $"Host={Endpoint.Property(EndpointProperty.Host)};Port={Endpoint.Property(EndpointProperty.Port)};Username={StorageResources.PostgresUser}");
 }
 
 public sealed class LocalDatabaseResource(string name, LocalPostgresResource parent)
@@ -44,7 +43,7 @@ public static class LocalPostgres
             PostgresOsUser.PrepareFolder(cluster);
             var (initdb, initdbPrefix) = PostgresOsUser.Command(Path.Combine(bin, "initdb"));
             var init = builder.AddExecutable($"{StorageResources.PostgresName}-init", initdb, data.Path, initdbPrefix)
-                .WithArgs("-D", cluster, "-U", LocalPostgresResource.SuperUser, "--auth=trust", "--encoding=UTF8", "--no-instructions")
+                .WithArgs("-D", cluster, "-U", StorageResources.PostgresUser, "--auth=trust", "--encoding=UTF8", "--no-instructions")
                 .WithParentRelationship(server);
             server.WaitForCompletion(init);
         }

@@ -88,6 +88,32 @@ public sealed class AppHostTests(AspireStack stack, ITestOutputHelper output) : 
         });
     }
 
+    // PostgreSQL and Redis are each a job of their own, scraped through their exporter under the server's name, and
+    // each exporter reaches its server; the Aspire dashboard links each exporter's metrics page.
+    [Theory]
+    [InlineData("postgres", "postgres-exporter", "pg_up 1")]
+    [InlineData("redis", "redis-exporter", "redis_up 1")]
+    public async Task PrometheusScrapesEachServerThroughItsExporterAsAJobNamedAfterIt(string server, string exporter, string reached)
+    {
+        using var prometheus = stack.Client("prometheus");
+        await Eventually(async () =>
+        {
+            using var targets = JsonDocument.Parse(await prometheus.GetStringAsync(new Uri("/api/v1/targets?state=active", UriKind.Relative)));
+            var job = targets.RootElement.GetProperty("data").GetProperty("activeTargets").EnumerateArray()
+                .Where(t => t.GetProperty("labels").GetProperty("job").GetString() == server)
+                .Select(t => (Instance: t.GetProperty("labels").GetProperty("instance").GetString(), Health: t.GetProperty("health").GetString()))
+                .ToList();
+            return job is [(var instance, "up")] && instance == server ? null : $"{server} targets: " + string.Join(", ", job.Select(t => $"{t.Instance} {t.Health}"));
+        });
+
+        using var timeout = new CancellationTokenSource(Patience);
+        var resource = await stack.App.ResourceNotifications.WaitForResourceAsync(exporter,
+            update => update.Snapshot.Urls.Any(url => url.Url.EndsWith("/metrics", StringComparison.Ordinal)), timeout.Token);
+        var metrics = resource.Snapshot.Urls.First(url => url.Url.EndsWith("/metrics", StringComparison.Ordinal));
+        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(30) };
+        Assert.Contains(reached, (await http.GetStringAsync(new Uri(metrics.Url))).Split('\n'));
+    }
+
     // Every query of every panel of the Grafana dashboard, read from its JSON, returns data from the AppHost's Prometheus.
     [Fact]
     public Task EveryDashboardQueryReturnsDataFromTheAppHostsPrometheus() => EveryQueryReturnsDataAsync(DashboardQueries.Read(), "Dashboard");

@@ -10,7 +10,8 @@ namespace FlashSale.Tests.Aspire;
 // to run, which this machine does not have, so its shape is what can be proven here.
 public sealed class AppModelTests : IDisposable
 {
-    private static readonly string[] SharedNames = ["postgres", "flashsale", "redis", "api-1", "api-2", "api", "prometheus", "alertmanager", "alert-receiver"];
+    private static readonly string[] SharedNames = ["postgres", "flashsale", "redis", "api-1", "api-2", "api", "prometheus", "alertmanager", "alert-receiver",
+        "postgres-exporter", "redis-exporter"];
 
     private readonly string _data = Path.Combine(Path.GetTempPath(), $"flashsale-model-{Guid.NewGuid():N}");
 
@@ -25,6 +26,8 @@ public sealed class AppModelTests : IDisposable
         Assert.Equal(("prom/prometheus", "v3.5.0"), Image(resources["prometheus"]));
         Assert.Equal(("grafana/grafana", "12.1.1"), Image(resources["grafana"]));
         Assert.Equal(("prom/alertmanager", "v0.28.1"), Image(resources["alertmanager"]));
+        Assert.Equal(("prometheuscommunity/postgres-exporter", "v0.18.1"), Image(resources["postgres-exporter"]));
+        Assert.Equal(("oliver006/redis_exporter", "v1.80.1"), Image(resources["redis-exporter"]));
 
         Assert.Contains(Mounts(resources["postgres"]), m => m.Type == ContainerMountType.Volume && m.Target == "/var/lib/postgresql/data");
         Assert.Contains(Mounts(resources["redis"]), m => m.Type == ContainerMountType.Volume && m.Target == "/data");
@@ -74,6 +77,44 @@ public sealed class AppModelTests : IDisposable
         Assert.Equal(["api-1", "api-2"], gatewayWaits);
     }
 
+    // Each exporter waits for its server, reaches it through its environment (the password too, where the server
+    // has one: never on a command line), serves on a port of this run, and is health-checked.
+    [Theory]
+    [InlineData("containers")]
+    [InlineData("executables")]
+    public async Task BothSubstratesRunEachExporterAgainstItsServerWithThePasswordInItsEnvironment(string substrate)
+    {
+        await using var builder = await ModelAsync(substrate);
+        var resources = builder.Resources.ToDictionary(resource => resource.Name);
+        var withPasswords = substrate == "containers";
+
+        foreach (var (exporter, server, variables, password) in new[]
+        {
+            ("postgres-exporter", "flashsale", (string[])["DATA_SOURCE_URI", "DATA_SOURCE_USER"], "DATA_SOURCE_PASS"),
+            ("redis-exporter", "redis", ["REDIS_ADDR", "REDIS_EXPORTER_INCL_SYSTEM_METRICS"], "REDIS_PASSWORD"),
+        })
+        {
+            var resource = resources[exporter];
+            Assert.Contains(server, resource.Annotations.OfType<WaitAnnotation>().Select(wait => wait.Resource.Name));
+            Assert.True(resource.TryGetAnnotationsOfType<HealthCheckAnnotation>(out _), $"{exporter} has no health check");
+            var endpoint = Assert.Single(resource.Annotations.OfType<EndpointAnnotation>());
+            Assert.Equal("http", endpoint.Name);
+            Assert.Null(endpoint.Port);
+
+            var environment = await EnvironmentAsync(resource);
+            Assert.All(variables, variable => Assert.True(environment.ContainsKey(variable), $"{exporter} has no {variable}"));
+            Assert.Equal(withPasswords, environment.ContainsKey(password));
+            if (withPasswords)
+            {
+                Assert.IsType<ParameterResource>(environment[password]);
+            }
+
+            var arguments = await ArgumentsAsync(resource);
+            Assert.All(arguments, argument => Assert.StartsWith("--web.listen-address=localhost:", argument, StringComparison.Ordinal));
+            Assert.Equal(substrate == "executables" ? 1 : 0, arguments.Count);
+        }
+    }
+
     // Rate limiting is on for every replica, per client behind the gateway on this machine; the AppHost's own
     // FlashSale:RateLimit settings win (e.g. 0 to load-test from one address).
     [Theory]
@@ -109,7 +150,11 @@ public sealed class AppModelTests : IDisposable
 
     // The environment variables a resource is given as plain strings, read from its callbacks without starting
     // anything (resolving references would wait for endpoints that are never allocated here).
-    private static async Task<Dictionary<string, string>> PlainEnvironmentAsync(IResource resource)
+    private static async Task<Dictionary<string, string>> PlainEnvironmentAsync(IResource resource) =>
+        (await EnvironmentAsync(resource)).Where(pair => pair.Value is string).ToDictionary(pair => pair.Key, pair => (string)pair.Value);
+
+    // Every environment variable a resource is given, its value unresolved (a string, a parameter, an expression).
+    private static async Task<Dictionary<string, object>> EnvironmentAsync(IResource resource)
     {
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(10));
         var context = new EnvironmentCallbackContext(new DistributedApplicationExecutionContext(DistributedApplicationOperation.Run), cancellationToken: timeout.Token);
@@ -118,7 +163,21 @@ public sealed class AppModelTests : IDisposable
             await callback.Callback(context).WaitAsync(timeout.Token);
         }
 
-        return context.EnvironmentVariables.Where(pair => pair.Value is string).ToDictionary(pair => pair.Key, pair => (string)pair.Value);
+        return new Dictionary<string, object>(context.EnvironmentVariables);
+    }
+
+    // A resource's command-line arguments, each as written: a string, or an expression's text with its references unresolved.
+    private static async Task<List<string>> ArgumentsAsync(IResource resource)
+    {
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(10));
+        List<object> arguments = [];
+        var context = new CommandLineArgsCallbackContext(arguments, resource, timeout.Token);
+        foreach (var callback in resource.Annotations.OfType<CommandLineArgsCallbackAnnotation>())
+        {
+            await callback.Callback(context).WaitAsync(timeout.Token);
+        }
+
+        return [.. arguments.Select(argument => argument is ReferenceExpression expression ? expression.ValueExpression : argument.ToString() ?? "")];
     }
 
     private static (string Image, string? Tag) Image(IResource resource)

@@ -18,6 +18,8 @@ public sealed class MonitoringConfigTests
     [InlineData("check", "rules", "prometheus/rules/flashsale-alerts.yml", "prometheus/rules/flashsale-recording.yml", "prometheus/rules/flashsale-slo.yml")]
     [InlineData("test", "rules", "prometheus/rules/flashsale-alerts.test.yml")]
     [InlineData("test", "rules", "prometheus/rules/flashsale-slo.test.yml")]
+    [InlineData("check", "rules", "prometheus/rules/flashsale-servers.yml")]
+    [InlineData("test", "rules", "prometheus/rules/flashsale-servers.test.yml")]
     public Task PromtoolAcceptsTheMonitoringConfig(params string[] arguments) =>
         AcceptsAsync("promtool", arguments); // from Debian's prometheus package, on PATH
 
