@@ -10,8 +10,9 @@ public sealed class SeenCounters
     private long _purchasesOk;
     private long _purchasesUnknown;
 
-    // Answers after which the service stores an attempt of the sale (granted or refused); 503 and lost
-    // requests store nothing for certain, lost ones are counted apart because they may have been stored.
+    // Answers after which the service stores an attempt of the sale (granted or refused); 503, the rate limiter's 429
+    // (it refuses before the checkout is tried) and lost requests store nothing for certain, lost ones are counted
+    // apart because they may have been stored.
     public long CheckoutAnswers => Interlocked.Read(ref _checkoutAnswers);
 
     public long CheckoutUnknown => Interlocked.Read(ref _checkoutUnknown);

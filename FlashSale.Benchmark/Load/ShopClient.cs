@@ -25,7 +25,7 @@ public sealed class ShopClient(LoadRecorder recorder)
         {
             Recorder.Seen.CheckoutLost();
         }
-        else if (answer.Status != 503 && answer.Problem is not ("no_active_sale" or "invalid_request"))
+        else if (answer.Status != 503 && answer.Problem is not ("no_active_sale" or "invalid_request" or "too_many_requests"))
         {
             Recorder.Seen.CheckoutAnswered(answer.Ok);
         }

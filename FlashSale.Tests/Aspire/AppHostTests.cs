@@ -1,17 +1,16 @@
 using System.Diagnostics;
 using System.Net;
 using System.Text.Json;
-using Aspire.Hosting.ApplicationModel;
 using FlashSale.Tests.Infrastructure;
 using FlashSale.Tests.Scenarios;
-using Xunit.Abstractions;
+using static FlashSale.Tests.Aspire.DashboardTelemetry;
 using static FlashSale.Tests.Aspire.Waiting;
 
 namespace FlashSale.Tests.Aspire;
 
 // What a user of `./start.sh` gets, proven through the AppHost itself.
 [Collection(AspireStack.Collection)]
-public sealed class AppHostTests(AspireStack stack, ITestOutputHelper output) : IClassFixture<AspireStack>
+public sealed class AppHostTests(AspireStack stack)
 {
     [Fact]
     public async Task ShopperBuysThroughTheStableAddressAndRequestsSpreadOverTheReplicas()
@@ -167,11 +166,10 @@ public sealed class AppHostTests(AspireStack stack, ITestOutputHelper output) : 
             await Task.Delay(TimeSpan.FromSeconds(1));
         }
 
-        using var dashboard = new HttpClient { BaseAddress = stack.Dashboard, Timeout = TimeSpan.FromSeconds(30) };
-        dashboard.DefaultRequestHeaders.Add("x-api-key", AspireStack.DashboardApiKey);
+        using var dashboard = new DashboardTelemetry(stack.Dashboard);
         await Eventually(async () =>
         {
-            using var spans = await TelemetryAsync(dashboard, "spans");
+            using var spans = await dashboard.ReadAsync("spans");
             var all = Objects(spans.RootElement, "spanId").Where(span => span.TryGetProperty("name", out _)).ToList();
             var checkouts = all.Where(span => span.GetProperty("name").GetString()!.Contains("/checkout", StringComparison.Ordinal))
                 .Select(span => span.GetProperty("traceId").GetString()!)
@@ -192,7 +190,7 @@ public sealed class AppHostTests(AspireStack stack, ITestOutputHelper output) : 
         // filter on "checkout" finds the checkout.
         await Eventually(async () =>
         {
-            using var spans = await TelemetryAsync(dashboard, "spans");
+            using var spans = await dashboard.ReadAsync("spans");
             var gateway = SpanNamesOf(spans.RootElement, "api").ToHashSet();
             return gateway.Contains("POST /checkout") ? null : $"no gateway span named POST /checkout among {string.Join(", ", gateway.Take(10))}";
         });
@@ -200,7 +198,7 @@ public sealed class AppHostTests(AspireStack stack, ITestOutputHelper output) : 
         // The API's log lines carry the trace they were written in (the sale's preparation logs inside its own trace).
         await Eventually(async () =>
         {
-            using var logs = await TelemetryAsync(dashboard, "logs");
+            using var logs = await dashboard.ReadAsync("logs");
             var withTrace = Objects(logs.RootElement, "severityNumber")
                 .Count(log => log.TryGetProperty("traceId", out var trace) && trace.GetString() is { Length: > 0 });
             return withTrace > 0 ? null : "no log record of the API carries a trace id";
@@ -223,11 +221,10 @@ public sealed class AppHostTests(AspireStack stack, ITestOutputHelper output) : 
             return traces.Count > 0 ? null : "Prometheus holds no exemplar of a checkout's request duration";
         });
 
-        using var dashboard = new HttpClient { BaseAddress = stack.Dashboard, Timeout = TimeSpan.FromSeconds(30) };
-        dashboard.DefaultRequestHeaders.Add("x-api-key", AspireStack.DashboardApiKey);
+        using var dashboard = new DashboardTelemetry(stack.Dashboard);
         await Eventually(async () =>
         {
-            using var spans = await TelemetryAsync(dashboard, "spans");
+            using var spans = await dashboard.ReadAsync("spans");
             var checkouts = Objects(spans.RootElement, "spanId")
                 .Where(span => traces.Contains(Trace(span)) && span.TryGetProperty("name", out var name)
                     && name.GetString()!.Contains("/checkout", StringComparison.Ordinal));
@@ -246,95 +243,6 @@ public sealed class AppHostTests(AspireStack stack, ITestOutputHelper output) : 
             .Select(exemplar => exemplar.GetProperty("labels").TryGetProperty("trace_id", out var trace) ? trace.GetString()! : "")
             .Where(trace => trace.Length > 0)];
     }
-
-    // A replica stopped through the orchestrator is an alert delivered to the alert-receiver, through Prometheus and
-    // Alertmanager as the AppHost wires them: FIRING with the alert's name and the replica, in the receiver's view and
-    // in its log on the Aspire dashboard; its restart is RESOLVED. (The fixture shortens for: and Alertmanager's
-    // grouping delays with Stack:TestAlertDelay; the repository's are the production ones.)
-    [Fact]
-    public async Task AStoppedReplicaFiresItsInstanceDownAlertAtTheReceiverAndItsRestartResolvesIt()
-    {
-        const string Replica = "api-2", Alert = "FlashSaleInstanceDown";
-        using var receiver = stack.Client("alert-receiver");
-        using var dashboard = new HttpClient { BaseAddress = stack.Dashboard, Timeout = TimeSpan.FromSeconds(30) };
-        dashboard.DefaultRequestHeaders.Add("x-api-key", AspireStack.DashboardApiKey);
-        Assert.DoesNotContain(await ReceivedAsync(receiver, "firing"), a => a.Alert == Alert && a.Instance == Replica);
-        var resolvedBefore = (await ReceivedAsync(receiver, "recent")).Count(a => a.Status == "RESOLVED" && a.Alert == Alert && a.Instance == Replica);
-
-        using var timeout = new CancellationTokenSource(Patience);
-        var stopped = Stopwatch.StartNew();
-        var restarted = new Stopwatch();
-        try
-        {
-            Assert.True((await stack.App.ResourceCommands.ExecuteCommandAsync(Replica, KnownResourceCommands.StopCommand, timeout.Token)).Success, $"{Replica} did not stop");
-
-            await Eventually(async () =>
-            {
-                var firing = await ReceivedAsync(receiver, "firing");
-                return firing.Any(a => a.Alert == Alert && a.Instance == Replica && a.Severity == "critical")
-                    ? null
-                    : $"the receiver has no FIRING {Alert} {Replica}; firing: {string.Join(", ", firing)}";
-            });
-            output.WriteLine($"{Replica} stopped to FIRING {Alert} at the receiver: {stopped.Elapsed.TotalSeconds:F1} s");
-
-            var line = $"FIRING {Alert} instance={Replica} severity=critical";
-            await Eventually(async () =>
-            {
-                using var logs = await TelemetryAsync(dashboard, "logs");
-                return Objects(logs.RootElement, "body").Any(log => LogBody(log).StartsWith(line, StringComparison.Ordinal))
-                    ? null
-                    : $"no log record '{line} …' in the Aspire dashboard";
-            });
-        }
-        finally
-        {
-            using var restart = new CancellationTokenSource(Patience);
-            restarted.Start();
-            await stack.App.ResourceCommands.ExecuteCommandAsync(Replica, KnownResourceCommands.StartCommand, restart.Token);
-            await stack.App.ResourceNotifications.WaitForResourceHealthyAsync(Replica, restart.Token);
-        }
-
-        await Eventually(async () =>
-        {
-            var recent = await ReceivedAsync(receiver, "recent");
-            var firing = await ReceivedAsync(receiver, "firing");
-            return recent.Count(a => a.Status == "RESOLVED" && a.Alert == Alert && a.Instance == Replica) > resolvedBefore
-                && !firing.Any(a => a.Alert == Alert && a.Instance == Replica)
-                    ? null
-                    : $"the receiver has no RESOLVED {Alert} {Replica}; latest: {string.Join(", ", recent.Take(5))}";
-        });
-        output.WriteLine($"{Replica} started again to RESOLVED {Alert} at the receiver: {restarted.Elapsed.TotalSeconds:F1} s");
-
-        // The gateway sends to the replica again before the next test counts on both.
-        using var api = stack.Client("api");
-        await Eventually(async () =>
-        {
-            for (var i = 0; i < 10; i++)
-            {
-                using var reply = await api.GetAsync(new Uri("/sales/current", UriKind.Relative));
-                if (reply.Headers.TryGetValues("X-FlashSale-Replica", out var names) && names.Single() == Replica)
-                {
-                    return null;
-                }
-            }
-
-            return $"the gateway sends nothing to {Replica}";
-        });
-    }
-
-    private sealed record Received(string Status, string Alert, string Instance, string Severity);
-
-    // The receiver's view (GET /alerts): "firing" now, or the "recent" notifications, newest first.
-    private static async Task<List<Received>> ReceivedAsync(HttpClient receiver, string list)
-    {
-        using var view = JsonDocument.Parse(await receiver.GetStringAsync(new Uri("/alerts", UriKind.Relative)));
-        return [.. view.RootElement.GetProperty(list).EnumerateArray().Select(alert => new Received(
-            alert.GetProperty("status").GetString()!, alert.GetProperty("alert").GetString()!,
-            alert.GetProperty("instance").GetString()!, alert.GetProperty("severity").GetString()!))];
-    }
-
-    private static string LogBody(JsonElement log) =>
-        log.GetProperty("body") is { ValueKind: JsonValueKind.Object } body && body.TryGetProperty("stringValue", out var text) ? text.GetString() ?? "" : "";
 
     [Fact]
     public async Task ASecondAppHostOnTheSameDataRefusesAtOnceAndLeavesTheRunningOneAlone()
@@ -367,17 +275,7 @@ public sealed class AppHostTests(AspireStack stack, ITestOutputHelper output) : 
         Assert.Equal(HttpStatusCode.OK, health.StatusCode);
     }
 
-    private static async Task<JsonDocument> TelemetryAsync(HttpClient dashboard, string kind)
-    {
-        using var reply = await dashboard.GetAsync(new Uri($"/api/telemetry/{kind}?limit=5000", UriKind.Relative));
-        var body = await reply.Content.ReadAsStringAsync();
-        Assert.True(reply.StatusCode == HttpStatusCode.OK, $"/api/telemetry/{kind} answered {(int)reply.StatusCode}: {body}");
-        return JsonDocument.Parse(body);
-    }
-
     // db.system (older semantic conventions) or db.system.name (newer) names the database a span talked to.
-    private static string Trace(JsonElement span) => span.GetProperty("traceId").GetString()!;
-
     private static bool IsDatabaseSpan(JsonElement span, string system) =>
         span.TryGetProperty("attributes", out var attributes) && attributes.EnumerateArray().Any(attribute =>
             attribute.GetProperty("key").GetString() is "db.system" or "db.system.name"
@@ -391,28 +289,4 @@ public sealed class AppHostTests(AspireStack stack, ITestOutputHelper output) : 
                     && attribute.GetProperty("value").TryGetProperty("stringValue", out var name) && name.GetString() == service))
             .SelectMany(resourceSpans => Objects(resourceSpans.GetProperty("scopeSpans"), "spanId"))
             .Select(span => span.GetProperty("name").GetString()!);
-
-    // Every JSON object, at any depth, that has the given property.
-    private static IEnumerable<JsonElement> Objects(JsonElement element, string property)
-    {
-        if (element.ValueKind == JsonValueKind.Object)
-        {
-            if (element.TryGetProperty(property, out _))
-            {
-                yield return element;
-            }
-
-            foreach (var child in element.EnumerateObject().SelectMany(p => Objects(p.Value, property)))
-            {
-                yield return child;
-            }
-        }
-        else if (element.ValueKind == JsonValueKind.Array)
-        {
-            foreach (var child in element.EnumerateArray().SelectMany(item => Objects(item, property)))
-            {
-                yield return child;
-            }
-        }
-    }
 }

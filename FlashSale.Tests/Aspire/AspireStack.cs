@@ -10,16 +10,20 @@ namespace FlashSale.Tests.Aspire;
 // The whole stack as `dotnet run --project FlashSale.AppHost` starts it (local executables here: PostgreSQL, Redis,
 // two API replicas behind the gateway, Prometheus, Alertmanager and the alert receiver; Grafana when installed),
 // with the Aspire dashboard and its telemetry API on, in a data folder of its own that is deleted afterwards.
-public sealed class AspireStack : IAsyncLifetime
+public class AspireStack : IAsyncLifetime
 {
-    // The test classes that start a whole stack each run in this collection, one after the other: two stacks starting
-    // at once on a small machine starve each other (a replica's warm-up times out and the stack never becomes healthy).
+    // The test classes of this collection share one stack and run one after the other (each leaves it whole after its
+    // faults); a class that needs a stack of other settings starts its own here too, never beside another starting one:
+    // two stacks starting at once on a small machine starve each other.
     public const string Collection = "aspire-stack";
 
     public const string DashboardApiKey = "flashsale-tests-dashboard-key";
     public static readonly string[] ReplicaNames = ["api-1", "api-2"];
 
     private DistributedApplication? _app;
+
+    // The hourly sale's stock: enough for the tests' few purchases.
+    protected virtual int ItemsPerSale => 500;
 
     public string DataDirectory { get; } = Path.Combine(Path.GetTempPath(), $"flashsale-aspire-{Guid.NewGuid():N}");
 
@@ -34,7 +38,7 @@ public sealed class AspireStack : IAsyncLifetime
         var builder = await DistributedApplicationTestingBuilder.CreateAsync<AppHost::Projects.FlashSale_AppHost>(
             [
                 $"--Stack:DataDirectory={DataDirectory}", "--Stack:Substrate=executables", "--Stack:Replicas=2", "--Stack:Port=0",
-                "--FlashSale:ItemsPerSale=500",
+                $"--FlashSale:ItemsPerSale={ItemsPerSale}",
                 // Alerts fire and reach the receiver within seconds of their cause (production waits a minute or more).
                 "--Stack:TestAlertDelay=5s",
                 $"--AppHost:DashboardApiKey={DashboardApiKey}",
@@ -74,4 +78,10 @@ public sealed class AspireStack : IAsyncLifetime
 }
 
 [CollectionDefinition(AspireStack.Collection)]
-public sealed class AspireStackCollection;
+public sealed class AspireStackCollection : ICollectionFixture<AspireStack>;
+
+// A stack whose hourly sale is a whole rush's stock.
+public sealed class RushAspireStack : AspireStack
+{
+    protected override int ItemsPerSale => 10_000;
+}

@@ -9,7 +9,7 @@ namespace FlashSale.Tests.Aspire;
 // row: only its first line (the address: this stack's port is not 8080) is the test's. Its answers are JSON
 // documents one after the other: the purchase, alice's purchases, the admin sale, the health document.
 [Collection(AspireStack.Collection)]
-public sealed class ReadmeWalkThroughTests(AspireStack stack) : IClassFixture<AspireStack>
+public sealed class ReadmeWalkThroughTests(AspireStack stack)
 {
     [Fact]
     public async Task TheReadmesWalkThroughRunsAsWrittenTwiceInARow()

@@ -13,7 +13,7 @@ namespace FlashSale.Tests.Aspire;
 // warning, or asked to stop by a signal. No request waits longer than the bound, every answer is a replica's own, and
 // whatever a replica acknowledged is stored. The replica is started again afterwards, for the next test.
 [Collection(AspireStack.Collection)]
-public sealed class ReplicaTurnoverTests(AspireStack stack, ITestOutputHelper output) : IClassFixture<AspireStack>
+public sealed class ReplicaTurnoverTests(AspireStack stack, ITestOutputHelper output)
 {
     private const string Leaving = "api-2";
     private const string Staying = "api-1";

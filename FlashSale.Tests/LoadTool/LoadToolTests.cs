@@ -2,7 +2,6 @@ using FlashSale.Benchmark.Audit;
 using FlashSale.Benchmark.Load;
 using FlashSale.Benchmark.Scenarios;
 using FlashSale.Tests.Infrastructure;
-using Spectre.Console;
 using Xunit.Abstractions;
 
 namespace FlashSale.Tests.LoadTool;
@@ -141,27 +140,6 @@ public sealed class LoadToolTests(Servers servers, ITestOutputHelper output)
         }
     }
 
-    private async Task<LoadResult> RunAsync(List<LoadTarget> targets, string database, LoadOptions run)
-    {
-        var log = new StringWriter();
-        var console = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(log), Ansi = AnsiSupport.No, ColorSystem = ColorSystemSupport.NoColors });
-        console.Profile.Width = 200;
-        try
-        {
-            var options = run with
-            {
-                Connections = 8 * targets.Count,
-                AdminKey = FlashSaleHost.AdminKey,
-                Database = database,
-                Live = false,
-            };
-            var result = await LoadRunner.RunAsync(options, targets, console, CancellationToken.None);
-            ConsoleView.PrintResult(console, result);
-            return result;
-        }
-        finally
-        {
-            output.WriteLine(log.ToString());
-        }
-    }
+    private Task<LoadResult> RunAsync(List<LoadTarget> targets, string database, LoadOptions run) =>
+        LoadToolRun.RunAsync(targets, run with { Connections = 8 * targets.Count, AdminKey = FlashSaleHost.AdminKey, Database = database }, output);
 }
