@@ -31,11 +31,11 @@ public sealed class AppHostProcess : IAsyncDisposable
         // `dotnet run --project FlashSale.AppHost` runs the build output in the project's folder, where appsettings.json is.
         var start = new ProcessStartInfo("dotnet")
         {
-            WorkingDirectory = Repository.PathOf("FlashSale.AppHost"),
+            WorkingDirectory = RepositoryRoot.PathOf("FlashSale.AppHost"),
             RedirectStandardOutput = true,
             RedirectStandardError = true,
         };
-        var appHost = Path.Combine(Repository.BuildOutputOf("FlashSale.AppHost"), "FlashSale.AppHost.dll");
+        var appHost = Path.Combine(RepositoryRoot.BuildOutputOf("FlashSale.AppHost"), "FlashSale.AppHost.dll");
         foreach (var argument in (string[])[appHost, $"--Stack:DataDirectory={DataDirectory}", "--Stack:Substrate=executables", "--Stack:Port=0", .. settings])
         {
             start.ArgumentList.Add(argument);

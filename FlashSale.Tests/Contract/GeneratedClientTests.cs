@@ -10,7 +10,7 @@ namespace FlashSale.Tests.Contract;
 [Collection(ServersCollection.Name)]
 public sealed class GeneratedClientTests(Servers servers)
 {
-    public static readonly string CheckedInCopy = Repository.PathOf("FlashSale.Tests", "Contract", "openapi.json");
+    public static readonly string CheckedInCopy = RepositoryRoot.PathOf("FlashSale.Tests", "Contract", "openapi.json");
 
     // Set FLASHSALE_WRITE_OPENAPI=1 to refresh the checked-in copy after changing the contract on purpose.
     [Fact]

@@ -19,7 +19,7 @@ public sealed partial class ApiProcess : IAsyncDisposable
 
     private ApiProcess(IReadOnlyDictionary<string, string> environment)
     {
-        var directory = Repository.BuildOutputOf("FlashSale.Api");
+        var directory = RepositoryRoot.BuildOutputOf("FlashSale.Api");
         var start = new ProcessStartInfo("dotnet")
         {
             WorkingDirectory = directory,
