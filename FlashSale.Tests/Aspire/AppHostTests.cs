@@ -5,7 +5,7 @@ using Aspire.Hosting.ApplicationModel;
 using FlashSale.Tests.Infrastructure;
 using FlashSale.Tests.Scenarios;
 using Xunit.Abstractions;
-using static FlashSale.Tests.Aspire.Waiting;
+using static FlashSale.Tests.Infrastructure.Waiting;
 
 namespace FlashSale.Tests.Aspire;
 
@@ -17,7 +17,7 @@ public sealed class AppHostTests(AspireStack stack, ITestOutputHelper output) : 
     public async Task ShopperBuysThroughTheStableAddressAndRequestsSpreadOverTheReplicas()
     {
         var api = new FlashSaleClient(stack.Client("api"));
-        await WaitForAutoStartedSaleAsync(api);
+        await api.CurrentSaleOnceAsync();
 
         var receipt = await ShopperJourney.BuyAnAvailableItemAsync(api, $"aspire-{Guid.NewGuid():N}"[..20]);
         Assert.True(receipt.PurchaseId > 0);
@@ -126,7 +126,7 @@ public sealed class AppHostTests(AspireStack stack, ITestOutputHelper output) : 
     private async Task EveryQueryReturnsDataAsync(List<string> queries, string source)
     {
         var api = new FlashSaleClient(stack.Client("api"));
-        var sale = await WaitForAutoStartedSaleAsync(api);
+        var sale = await api.CurrentSaleOnceAsync();
         using var prometheus = stack.Client("prometheus");
         Assert.NotEmpty(queries);
 
@@ -158,7 +158,7 @@ public sealed class AppHostTests(AspireStack stack, ITestOutputHelper output) : 
     public async Task ACheckoutIsOneTraceWithPostgresAndRedisSpansAndLogsCarryTheirTraceInTheAspireDashboard()
     {
         var api = new FlashSaleClient(stack.Client("api"));
-        var sale = await WaitForAutoStartedSaleAsync(api);
+        var sale = await api.CurrentSaleOnceAsync();
         // A few checkouts a second apart: each replica records a bounded number of new traces a second (the attempts'
         // batch is a trace of its own), so one checkout's batch may fall outside its second's budget.
         for (var i = 0; i < 3; i++)
@@ -213,7 +213,7 @@ public sealed class AppHostTests(AspireStack stack, ITestOutputHelper output) : 
     public async Task ACheckoutsLatencyExemplarInPrometheusNamesATraceTheAspireDashboardHolds()
     {
         var api = new FlashSaleClient(stack.Client("api"));
-        var sale = await WaitForAutoStartedSaleAsync(api);
+        var sale = await api.CurrentSaleOnceAsync();
         using var prometheus = stack.Client("prometheus");
         var traces = new HashSet<string>();
         await Eventually(async () =>
@@ -350,7 +350,7 @@ public sealed class AppHostTests(AspireStack stack, ITestOutputHelper output) : 
         using var second = Process.Start(start)!;
         var output = second.StandardOutput.ReadToEndAsync();
         var error = await second.StandardError.ReadToEndAsync();
-        if (!second.WaitForExit(TimeSpan.FromSeconds(60)))
+        if (!second.WaitForExit(Patience))
         {
             second.Kill(entireProcessTree: true);
             Assert.Fail("The second AppHost did not refuse; it was killed");

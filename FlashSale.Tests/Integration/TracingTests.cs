@@ -130,11 +130,8 @@ public sealed class TracingTests(Servers servers)
     {
         var spans = new ConcurrentQueue<Activity>();
         await using var stack = await StartTracedAsync(spans, configure: s => s.With("FlashSale:WarmUp", "true"));
-        var client = stack.Host.CreateClient();
-        var health = await FlashSaleClient.ReadUntilAsync(() => client.GetAsync(new Uri("/health", UriKind.Relative)),
-            response => response.StatusCode == System.Net.HttpStatusCode.OK, TimeSpan.FromSeconds(60));
-        Assert.Equal(System.Net.HttpStatusCode.OK, health.StatusCode);
-        var warmedUp = PrometheusText.Parse(await client.GetStringAsync(new Uri("/metrics", UriKind.Relative)));
+        await stack.Api.HealthOnceAsync();
+        var warmedUp = PrometheusText.Parse(await stack.Host.CreateClient().GetStringAsync(new Uri("/metrics", UriKind.Relative)));
         Assert.True(warmedUp.Sum("redis_command_duration_seconds_count") > 100, "the warm-up ran no Redis command");
 
         // Its own spans, its COPY and its purchases; the migrations before it are the replica's start, traced.
@@ -170,11 +167,7 @@ public sealed class TracingTests(Servers servers)
     private static async Task<Activity> ServerSpanAsync(ConcurrentQueue<Activity> spans, string route)
     {
         bool IsServerSpan(Activity s) => s.Kind == ActivityKind.Server && Equals(s.GetTagItem("http.route"), route);
-        var deadline = DateTime.UtcNow.AddSeconds(10);
-        while (!spans.Any(IsServerSpan) && DateTime.UtcNow < deadline)
-        {
-            await Task.Delay(20);
-        }
+        await Waiting.Eventually(() => spans.Any(IsServerSpan) ? null : $"no server span of {route} among {spans.Count} spans");
 
         return Assert.Single(spans, IsServerSpan);
     }
@@ -184,11 +177,7 @@ public sealed class TracingTests(Servers servers)
     private static async Task<Activity> BatchLinkedToAsync(ConcurrentQueue<Activity> spans, string name, Activity request)
     {
         bool IsBatch(Activity s) => s.DisplayName == name && s.Links.Any(l => l.Context.SpanId == request.SpanId);
-        var deadline = DateTime.UtcNow.AddSeconds(10);
-        while (!spans.Any(IsBatch) && DateTime.UtcNow < deadline)
-        {
-            await Task.Delay(20);
-        }
+        await Waiting.Eventually(() => spans.Any(IsBatch) ? null : $"no {name} span linked to {request.DisplayName} among {spans.Count} spans");
 
         var batch = Assert.Single(spans, IsBatch);
         Assert.NotEqual(request.TraceId, batch.TraceId);
