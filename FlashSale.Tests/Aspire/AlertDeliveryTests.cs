@@ -6,7 +6,7 @@ using Aspire.Hosting.ApplicationModel;
 using FlashSale.Tests.Infrastructure;
 using Xunit.Abstractions;
 using static FlashSale.Tests.Aspire.DashboardTelemetry;
-using static FlashSale.Tests.Aspire.Waiting;
+using static FlashSale.Tests.Infrastructure.Waiting;
 
 namespace FlashSale.Tests.Aspire;
 

@@ -15,11 +15,11 @@ public sealed class AppHostConsoleTests
     {
         await using var appHost = AppHostProcess.Start(setting);
 
-        var exitCode = await appHost.ExitCodeAsync(AppHostProcess.Patience);
+        var exitCode = await appHost.ExitCodeAsync();
         if (exitCode is null)
         {
             await appHost.InterruptAsync();
-            await appHost.ExitCodeAsync(AppHostProcess.Patience);
+            await appHost.ExitCodeAsync();
         }
 
         Assert.True(exitCode is not null and not 0, $"The AppHost {(exitCode is null ? "did not stop by itself" : "exited with 0")}:\n{appHost.Console}");
@@ -27,7 +27,7 @@ public sealed class AppHostConsoleTests
         Assert.Contains(name, line, StringComparison.Ordinal);
         Assert.Contains(value, line, StringComparison.Ordinal);
         AssertNoStackTrace(appHost.Console);
-        Assert.Empty(await appHost.ProcessesLeftAsync());
+        await appHost.WaitUntilNothingIsLeftAsync();
     }
 
     // Ctrl-C while the stack is still starting stops it all without a stack trace.
@@ -39,9 +39,9 @@ public sealed class AppHostConsoleTests
 
         await appHost.InterruptAsync();
 
-        Assert.NotNull(await appHost.ExitCodeAsync(AppHostProcess.Patience));
+        Assert.NotNull(await appHost.ExitCodeAsync());
         AssertNoStackTrace(appHost.Console);
-        Assert.Empty(await appHost.ProcessesLeftAsync());
+        await appHost.WaitUntilNothingIsLeftAsync();
     }
 
     // After the ready report the console stays quiet while the dashboard reads the AppHost's resource service (as

@@ -2,7 +2,6 @@ using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
 using FlashSale.Tests.Infrastructure;
-using FlashSale.Tests.Scenarios;
 
 namespace FlashSale.Tests.Aspire;
 
@@ -13,8 +12,6 @@ namespace FlashSale.Tests.Aspire;
 // SIGKILL of whatever is left) and deletes the data folder it made.
 public sealed class AppHostProcess : IAsyncDisposable
 {
-    public static readonly TimeSpan Patience = TimeSpan.FromSeconds(120);
-
     private const string MarkerVariable = "FLASHSALE_TEST_APPHOST";
 
     private readonly string _marker = Guid.NewGuid().ToString("N");
@@ -31,11 +28,11 @@ public sealed class AppHostProcess : IAsyncDisposable
         // `dotnet run --project FlashSale.AppHost` runs the build output in the project's folder, where appsettings.json is.
         var start = new ProcessStartInfo("dotnet")
         {
-            WorkingDirectory = Repository.PathOf("FlashSale.AppHost"),
+            WorkingDirectory = RepositoryRoot.PathOf("FlashSale.AppHost"),
             RedirectStandardOutput = true,
             RedirectStandardError = true,
         };
-        var appHost = Path.Combine(Repository.BuildOutputOf("FlashSale.AppHost"), "FlashSale.AppHost.dll");
+        var appHost = Path.Combine(RepositoryRoot.BuildOutputOf("FlashSale.AppHost"), "FlashSale.AppHost.dll");
         foreach (var argument in (string[])[appHost, $"--Stack:DataDirectory={DataDirectory}", "--Stack:Substrate=executables", "--Stack:Port=0", .. settings])
         {
             start.ArgumentList.Add(argument);
@@ -80,10 +77,10 @@ public sealed class AppHostProcess : IAsyncDisposable
     // On a data folder the test owns, e.g. to start again on what an earlier AppHost left there.
     public static AppHostProcess StartOn(string dataDirectory, params string[] settings) => new(dataDirectory, ownsDataDirectory: false, settings);
 
-    // The exit code once it exits by itself, or null when it still runs after `patience`.
-    public async Task<int?> ExitCodeAsync(TimeSpan patience)
+    // The exit code once it exits by itself, or null when it still runs after the tests' patience.
+    public async Task<int?> ExitCodeAsync()
     {
-        using var timeout = new CancellationTokenSource(patience);
+        using var timeout = new CancellationTokenSource(Waiting.Patience);
         try
         {
             await _process.WaitForExitAsync(timeout.Token);
@@ -98,25 +95,29 @@ public sealed class AppHostProcess : IAsyncDisposable
     // Ctrl-C, as in the terminal that runs ./start.sh.
     public Task InterruptAsync() => Signals.SendAsync(_process.Id, "INT");
 
-    // Waits until its console holds a line that `matches`; fails with the console so far.
-    public async Task<string> LineAsync(Func<string, bool> matches)
+    // Waits until its console holds a line that `matches`; fails with the console so far, at once if it exits.
+    public async Task<string> LineAsync(Func<string, bool> matches, TimeSpan? patience = null)
     {
-        var line = await FlashSaleClient.ReadUntilAsync(
-            () => Task.FromResult(Lines(Console).FirstOrDefault(matches)), found => found is not null || _process.HasExited, Patience);
-        return line ?? throw new Xunit.Sdk.XunitException($"The AppHost never said it (exited: {_process.HasExited}):\n{Console}");
+        var line = await Waiting.ReadUntilAsync(() => Task.FromResult(Lines(Console).FirstOrDefault(matches)), found =>
+        {
+            Assert.False(found is null && _process.HasExited, $"The AppHost exited without saying it:\n{Console}");
+            return found is null ? $"The AppHost has not said it:\n{Console}" : null;
+        }, patience);
+        return line!;
     }
 
-    // What the ready report says after a label ("API", "admin API key"), once the stack is ready.
+    // What the ready report says after a label ("API", "admin API key"), once the stack is ready: that takes as long
+    // as the whole stack takes to start, which the fixtures allow Servers.StartTimeout for.
     public async Task<string> ReportedAsync(string label)
     {
-        var line = await LineAsync(line => line.TrimStart().StartsWith(label + " ", StringComparison.Ordinal));
+        var line = await LineAsync(line => line.TrimStart().StartsWith(label + " ", StringComparison.Ordinal), Servers.StartTimeout);
         return line.TrimStart()[label.Length..].TrimStart().Split(' ')[0];
     }
 
-    // Every process it started that still runs, once the orchestrator has had the time to stop them: empty when it
-    // leaves nothing behind.
-    public async Task<IReadOnlyList<string>> ProcessesLeftAsync() =>
-        await FlashSaleClient.ReadUntilAsync(() => Task.FromResult(ProcessesLeft()), left => left.Count == 0, Patience);
+    // Until no process it started runs any more (the orchestrator stops them after it is told to stop); fails with
+    // those left.
+    public Task WaitUntilNothingIsLeftAsync() => Waiting.Eventually(() =>
+        ProcessesLeft() is { Count: > 0 } left ? $"The AppHost left {left.Count} processes running:\n{string.Join('\n', left)}" : null);
 
     public static IEnumerable<string> Lines(string text) => text.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(line => line.TrimEnd('\r'));
 
@@ -125,20 +126,28 @@ public sealed class AppHostProcess : IAsyncDisposable
         if (!_process.HasExited)
         {
             await Signals.SendAsync(_process.Id, "TERM");
-            if (await ExitCodeAsync(Patience) is null)
+            if (await ExitCodeAsync() is null)
             {
                 _process.Kill(entireProcessTree: true);
             }
         }
 
-        foreach (var pid in (await ProcessesLeftAsync()).Select(line => int.Parse(line.Split(' ')[0], System.Globalization.CultureInfo.InvariantCulture)))
+        try
         {
-            try
+            await WaitUntilNothingIsLeftAsync();
+        }
+        catch (Xunit.Sdk.XunitException)
+        {
+            // Whatever is left must not outlive the test (a test that promises nothing is left checks it itself).
+            foreach (var pid in ProcessesLeft().Select(line => int.Parse(line.Split(' ')[0], System.Globalization.CultureInfo.InvariantCulture)))
             {
-                Process.GetProcessById(pid).Kill();
-            }
-            catch (ArgumentException)
-            {
+                try
+                {
+                    Process.GetProcessById(pid).Kill();
+                }
+                catch (ArgumentException)
+                {
+                }
             }
         }
 

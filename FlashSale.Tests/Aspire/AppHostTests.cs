@@ -4,7 +4,7 @@ using System.Text.Json;
 using FlashSale.Tests.Infrastructure;
 using FlashSale.Tests.Scenarios;
 using static FlashSale.Tests.Aspire.DashboardTelemetry;
-using static FlashSale.Tests.Aspire.Waiting;
+using static FlashSale.Tests.Infrastructure.Waiting;
 
 namespace FlashSale.Tests.Aspire;
 
@@ -16,7 +16,7 @@ public sealed class AppHostTests(AspireStack stack)
     public async Task ShopperBuysThroughTheStableAddressAndRequestsSpreadOverTheReplicas()
     {
         var api = new FlashSaleClient(stack.Client("api"));
-        await WaitForAutoStartedSaleAsync(api);
+        await api.CurrentSaleOnceAsync();
 
         var receipt = await ShopperJourney.BuyAnAvailableItemAsync(api, $"aspire-{Guid.NewGuid():N}"[..20]);
         Assert.True(receipt.PurchaseId > 0);
@@ -125,7 +125,7 @@ public sealed class AppHostTests(AspireStack stack)
     private async Task EveryQueryReturnsDataAsync(List<string> queries, string source)
     {
         var api = new FlashSaleClient(stack.Client("api"));
-        var sale = await WaitForAutoStartedSaleAsync(api);
+        var sale = await api.CurrentSaleOnceAsync();
         using var prometheus = stack.Client("prometheus");
         Assert.NotEmpty(queries);
 
@@ -157,7 +157,7 @@ public sealed class AppHostTests(AspireStack stack)
     public async Task ACheckoutIsOneTraceWithPostgresAndRedisSpansAndLogsCarryTheirTraceInTheAspireDashboard()
     {
         var api = new FlashSaleClient(stack.Client("api"));
-        var sale = await WaitForAutoStartedSaleAsync(api);
+        var sale = await api.CurrentSaleOnceAsync();
         // A few checkouts a second apart: each replica records a bounded number of new traces a second (the attempts'
         // batch is a trace of its own), so one checkout's batch may fall outside its second's budget.
         for (var i = 0; i < 3; i++)
@@ -211,7 +211,7 @@ public sealed class AppHostTests(AspireStack stack)
     public async Task ACheckoutsLatencyExemplarInPrometheusNamesATraceTheAspireDashboardHolds()
     {
         var api = new FlashSaleClient(stack.Client("api"));
-        var sale = await WaitForAutoStartedSaleAsync(api);
+        var sale = await api.CurrentSaleOnceAsync();
         using var prometheus = stack.Client("prometheus");
         var traces = new HashSet<string>();
         await Eventually(async () =>
@@ -258,7 +258,7 @@ public sealed class AppHostTests(AspireStack stack)
         using var second = Process.Start(start)!;
         var output = second.StandardOutput.ReadToEndAsync();
         var error = await second.StandardError.ReadToEndAsync();
-        if (!second.WaitForExit(TimeSpan.FromSeconds(60)))
+        if (!second.WaitForExit(Patience))
         {
             second.Kill(entireProcessTree: true);
             Assert.Fail("The second AppHost did not refuse; it was killed");

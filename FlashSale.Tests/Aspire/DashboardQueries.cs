@@ -11,7 +11,7 @@ public static partial class DashboardQueries
 {
     public static List<string> Read()
     {
-        using var dashboard = JsonDocument.Parse(File.ReadAllText(Repository.PathOf("grafana", "dashboards", "flashsale.json")));
+        using var dashboard = JsonDocument.Parse(File.ReadAllText(RepositoryRoot.PathOf("grafana", "dashboards", "flashsale.json")));
         return Panels(dashboard.RootElement)
             .Where(panel => panel.TryGetProperty("targets", out _))
             .SelectMany(panel => panel.GetProperty("targets").EnumerateArray())
@@ -26,7 +26,7 @@ public static partial class DashboardQueries
     // The queries of the README's "Golden signals without Grafana": each line of its promql block but the comments.
     public static List<string> ReadFromReadme()
     {
-        var readme = File.ReadAllText(Repository.PathOf("README.md"));
+        var readme = File.ReadAllText(RepositoryRoot.PathOf("README.md"));
         var section = readme[readme.IndexOf("### Golden signals without Grafana", StringComparison.Ordinal)..];
         var block = section[(section.IndexOf("```promql", StringComparison.Ordinal) + "```promql".Length)..];
         return [.. block[..block.IndexOf("```", StringComparison.Ordinal)]

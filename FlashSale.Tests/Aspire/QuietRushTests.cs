@@ -5,7 +5,7 @@ using FlashSale.Benchmark.Load;
 using FlashSale.Tests.Infrastructure;
 using FlashSale.Tests.Scenarios;
 using Xunit.Abstractions;
-using static FlashSale.Tests.Aspire.Waiting;
+using static FlashSale.Tests.Infrastructure.Waiting;
 
 namespace FlashSale.Tests.Aspire;
 
@@ -18,7 +18,7 @@ public sealed class QuietRushTests(RushAspireStack stack, ITestOutputHelper outp
     [Fact]
     public async Task AHealthyRushOfTenThousandItemsDeliversNoAlert()
     {
-        var sale = await WaitForAutoStartedSaleAsync(new FlashSaleClient(stack.Client("api")));
+        var sale = await new FlashSaleClient(stack.Client("api")).CurrentSaleOnceAsync();
         Assert.Equal(10_000, sale.TotalItems);
         using var prometheus = stack.Client("prometheus");
         using var receiver = stack.Client("alert-receiver");

@@ -40,7 +40,7 @@ public sealed class ReadmeWalkThroughTests(AspireStack stack)
 
     private static string WalkThrough()
     {
-        var readme = File.ReadAllText(Repository.PathOf("README.md"));
+        var readme = File.ReadAllText(RepositoryRoot.PathOf("README.md"));
         var start = readme.IndexOf("```bash\napi=http://localhost:8080\n", StringComparison.Ordinal);
         Assert.True(start >= 0, "The README's walk-through (a bash block starting api=http://localhost:8080) is gone");
         var body = readme[(start + "```bash\n".Length)..];

@@ -5,7 +5,7 @@ using FlashSale.Tests.Infrastructure;
 using FlashSale.Tests.Scenarios;
 using Npgsql;
 using Xunit.Abstractions;
-using static FlashSale.Tests.Aspire.Waiting;
+using static FlashSale.Tests.Infrastructure.Waiting;
 
 namespace FlashSale.Tests.Aspire;
 
@@ -117,7 +117,7 @@ public sealed class ReplicaTurnoverTests(AspireStack stack, ITestOutputHelper ou
     // Until both replicas answer through the gateway (each seen among a few requests); returns the running sale.
     private static async Task<SaleDto> BothReplicasServeAsync(HttpClient api)
     {
-        var sale = await WaitForAutoStartedSaleAsync(new FlashSaleClient(api));
+        var sale = await new FlashSaleClient(api).CurrentSaleOnceAsync();
         await Eventually(async () =>
         {
             var served = new HashSet<string>();

@@ -13,7 +13,7 @@ public sealed partial class AlertRunbookTests
     [Fact]
     public void EveryAlertHasASeveritySummaryDescriptionAndARunbookSectionThatExists()
     {
-        var anchors = Anchors(File.ReadAllText(Repository.PathOf("docs", "runbooks.md")));
+        var anchors = Anchors(File.ReadAllText(RepositoryRoot.PathOf("docs", "runbooks.md")));
         var alerts = AlertRules().ToList();
         Assert.NotEmpty(alerts);
 
@@ -45,7 +45,7 @@ public sealed partial class AlertRunbookTests
     [Fact]
     public void EveryLinkWithinTheRunbooksLandsOnASection()
     {
-        var text = File.ReadAllText(Repository.PathOf("docs", "runbooks.md"));
+        var text = File.ReadAllText(RepositoryRoot.PathOf("docs", "runbooks.md"));
         var anchors = Anchors(text);
 
         var broken = InPageLinks().Matches(text).Select(link => link.Groups[1].Value).Where(anchor => !anchors.Contains(anchor)).ToList();
@@ -55,7 +55,7 @@ public sealed partial class AlertRunbookTests
 
     private static IEnumerable<(string Name, Dictionary<string, string> Labels, Dictionary<string, string> Annotations)> AlertRules()
     {
-        foreach (var file in Directory.EnumerateFiles(Repository.PathOf("prometheus", "rules"), "*.yml").Where(file => !file.EndsWith(".test.yml", StringComparison.Ordinal)))
+        foreach (var file in Directory.EnumerateFiles(RepositoryRoot.PathOf("prometheus", "rules"), "*.yml").Where(file => !file.EndsWith(".test.yml", StringComparison.Ordinal)))
         {
             var yaml = new YamlStream();
             using (var reader = new StreamReader(file))

@@ -10,7 +10,7 @@ namespace FlashSale.Tests.Contract;
 [Collection(ServersCollection.Name)]
 public sealed class GeneratedClientTests(Servers servers)
 {
-    public static readonly string CheckedInCopy = Repository.PathOf("FlashSale.Tests", "Contract", "openapi.json");
+    public static readonly string CheckedInCopy = RepositoryRoot.PathOf("FlashSale.Tests", "Contract", "openapi.json");
 
     // Set FLASHSALE_WRITE_OPENAPI=1 to refresh the checked-in copy after changing the contract on purpose.
     [Fact]
@@ -65,7 +65,8 @@ public sealed class GeneratedClientTests(Servers servers)
         var mine = await shopper.ListUserPurchasesAsync("alice", sale.Id);
         Assert.Equal(receipt.Purchase_id, Assert.Single(mine.Purchases).Purchase_id);
         // The running sale's figures are exact within a second, not at once.
-        var after = await Scenarios.FlashSaleClient.ReadUntilAsync(() => shopper.GetSaleAsync(sale.Id), s => s.Items_sold == 1);
+        var after = await Waiting.ReadUntilAsync(() => shopper.GetSaleAsync(sale.Id),
+            read => read.Items_sold == 1 ? null : $"sale {sale.Id} shows {read.Items_sold} items sold, not 1");
         Assert.Equal((1, 9), (after.Items_sold, after.Items_available));
     }
 }

@@ -15,7 +15,7 @@ public sealed partial class ReadmeContractTests(Servers servers)
     {
         await using var stack = await TestStack.StartAsync(servers);
         var document = JsonNode.Parse(await OpenApiDocumentTests.ServedDocumentAsync(stack))!;
-        var readme = await File.ReadAllTextAsync(Repository.PathOf("README.md"));
+        var readme = await File.ReadAllTextAsync(RepositoryRoot.PathOf("README.md"));
         var rows = readme.Split('\n').Where(line => line.StartsWith("| `", StringComparison.Ordinal))
             .Select(line => line.Trim().Trim('|').Split(" | ").Select(cell => cell.Trim()).ToArray()).ToList();
 

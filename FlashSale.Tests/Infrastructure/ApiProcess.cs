@@ -10,8 +10,6 @@ namespace FlashSale.Tests.Infrastructure;
 // real SIGKILL or SIGTERM does to it. Disposing kills it if it still runs.
 public sealed partial class ApiProcess : IAsyncDisposable
 {
-    private static readonly TimeSpan StartPatience = TimeSpan.FromSeconds(60);
-
     private readonly Process _process;
     private readonly ConsoleText _output = new();
     private readonly ConsoleText _error = new();
@@ -19,7 +17,7 @@ public sealed partial class ApiProcess : IAsyncDisposable
 
     private ApiProcess(IReadOnlyDictionary<string, string> environment)
     {
-        var directory = Repository.BuildOutputOf("FlashSale.Api");
+        var directory = RepositoryRoot.BuildOutputOf("FlashSale.Api");
         var start = new ProcessStartInfo("dotnet")
         {
             WorkingDirectory = directory,
@@ -70,7 +68,7 @@ public sealed partial class ApiProcess : IAsyncDisposable
         environment.TryAdd("Logging__LogLevel__Microsoft.Hosting.Lifetime", "Information");
 
         var api = Start(environment);
-        api.Address = await api.ListeningAsync(StartPatience);
+        api.Address = await api.ListeningAsync();
         await api.WaitUntilHealthyAsync();
         return api;
     }
@@ -119,19 +117,19 @@ public sealed partial class ApiProcess : IAsyncDisposable
     }
 
     // Where it listens, once it says so.
-    public async Task<Uri> ListeningAsync(TimeSpan timeout)
+    public async Task<Uri> ListeningAsync()
     {
         var exited = _process.WaitForExitAsync();
-        var first = await Task.WhenAny(_listening.Task, exited, Task.Delay(timeout));
+        var first = await Task.WhenAny(_listening.Task, exited, Task.Delay(Waiting.Patience));
         return first == _listening.Task
             ? await _listening.Task
             : throw new InvalidOperationException($"FlashSale.Api did not start listening:\n{Output}\n{Error}");
     }
 
     // The exit code, once it exits by itself.
-    public async Task<int> ExitCodeAsync(TimeSpan timeout)
+    public async Task<int> ExitCodeAsync()
     {
-        using var cancel = new CancellationTokenSource(timeout);
+        using var cancel = new CancellationTokenSource(Waiting.Patience);
         await _process.WaitForExitAsync(cancel.Token);
         return _process.ExitCode;
     }
@@ -141,13 +139,6 @@ public sealed partial class ApiProcess : IAsyncDisposable
 
     // SIGTERM: the replica is asked to stop, as by an orchestrator.
     public Task TerminateAsync() => Signals.SendAsync(_process.Id, "TERM");
-
-    // The same, then its exit code.
-    public async Task<int> TerminateAsync(TimeSpan patience)
-    {
-        await TerminateAsync();
-        return await ExitCodeAsync(patience);
-    }
 
     public async ValueTask DisposeAsync()
     {
@@ -163,28 +154,19 @@ public sealed partial class ApiProcess : IAsyncDisposable
     private async Task WaitUntilHealthyAsync()
     {
         using var http = new HttpClient { BaseAddress = Address, Timeout = TimeSpan.FromSeconds(5) };
-        var deadline = DateTime.UtcNow + StartPatience;
-        while (true)
+        await Waiting.Eventually(async () =>
         {
             Assert.False(_process.HasExited, $"The API exited with {(_process.HasExited ? _process.ExitCode : 0)}:\n{Output}\n{Error}");
             try
             {
                 using var reply = await http.GetAsync(new Uri("/health", UriKind.Relative));
-                if (reply.StatusCode == HttpStatusCode.OK)
-                {
-                    return;
-                }
+                return reply.StatusCode == HttpStatusCode.OK ? null : $"The API at {Address} answers /health with {(int)reply.StatusCode}:\n{Output}\n{Error}";
             }
-            catch (HttpRequestException)
+            catch (Exception e) when (e is HttpRequestException or TaskCanceledException)
             {
+                return $"The API at {Address} does not answer /health ({e.Message}):\n{Output}\n{Error}";
             }
-            catch (TaskCanceledException)
-            {
-            }
-
-            Assert.True(DateTime.UtcNow < deadline, $"The API at {Address} is not healthy:\n{Output}\n{Error}");
-            await Task.Delay(100);
-        }
+        });
     }
 
     [GeneratedRegex(@"Now listening on: (http://\S+)")]

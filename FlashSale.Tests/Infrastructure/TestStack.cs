@@ -1,3 +1,4 @@
+using System.Net;
 using FlashSale.Tests.Scenarios;
 using Npgsql;
 
@@ -40,36 +41,22 @@ public sealed class TestStack : IAsyncDisposable
 
     public FlashSaleClient Client(int replica) => new(_hosts[replica].CreateClient());
 
-    // Opens a sale and waits until every replica sees it: a replica remembers "no sale" for up to a second.
+    public IEnumerable<FlashSaleClient> Clients => Enumerable.Range(0, _hosts.Count).Select(Client);
+
+    // Opens a sale and waits until every replica runs it.
     public async Task<SaleDto> OpenSaleAsync(int totalItems, DateTimeOffset? startsAt = null, DateTimeOffset? endsAt = null)
     {
         var sale = (await Admin.CreateSaleAsync(totalItems, startsAt, endsAt)).Ok();
-        for (var replica = 0; replica < _hosts.Count; replica++)
-        {
-            var deadline = DateTime.UtcNow.AddSeconds(10);
-            while ((await Client(replica).CurrentSaleAsync()).Value?.Id != sale.Id)
-            {
-                Assert.True(DateTime.UtcNow < deadline, $"Replica {replica} does not see sale {sale.Id}");
-                await Task.Delay(50);
-            }
-        }
-
+        await FlashSaleClient.WaitUntilEachRunsAsync(Clients, sale);
         return sale;
     }
 
-    // The sale replica 0 reports as running, once it reports one other than `previous`.
-    public async Task<SaleDto> WaitForCurrentSaleAsync(long? previous = null)
+    // Until every replica's /health answers `wanted`.
+    public async Task WaitForHealthAsync(HttpStatusCode wanted = HttpStatusCode.OK)
     {
-        var deadline = DateTime.UtcNow.AddSeconds(30);
-        while (true)
+        foreach (var replica in Clients)
         {
-            var reply = await Api.CurrentSaleAsync();
-            if ((reply.Status == System.Net.HttpStatusCode.OK && reply.Value!.Id != previous) || DateTime.UtcNow > deadline)
-            {
-                return reply.Ok();
-            }
-
-            await Task.Delay(50);
+            await replica.HealthOnceAsync(wanted);
         }
     }
 

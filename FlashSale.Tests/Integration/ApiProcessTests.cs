@@ -90,7 +90,7 @@ public sealed class ApiProcessTests(ApiProcessTests.Fixture api)
         public async Task InitializeAsync()
         {
             _process = ApiProcess.Start(await ApiProcess.SettingsAsync(servers));
-            _url = await _process.ListeningAsync(TimeSpan.FromSeconds(60));
+            _url = await _process.ListeningAsync();
         }
 
         public async Task DisposeAsync()

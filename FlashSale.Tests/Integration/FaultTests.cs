@@ -14,7 +14,6 @@ public sealed class FaultTests(Servers servers, ITestOutputHelper output)
     private const int Items = 400;
     private const int Shoppers = 40;
     private const int Limit = 12;
-    private static readonly TimeSpan Patience = TimeSpan.FromSeconds(30);
 
     // Redis dies without warning (SIGKILL) and comes back empty: checkouts fall back to PostgreSQL meanwhile, and
     // Redis is reloaded from it before it decides again. Shoppers see no 503 at all.
@@ -24,7 +23,7 @@ public sealed class FaultTests(Servers servers, ITestOutputHelper output)
         {
             await servers.KillRedisAsync();
             var atKill = crowd.Receipts;
-            await crowd.WaitUntilAsync(c => c.Receipts >= atKill + Items / 10, Patience, "sales going on without Redis");
+            await crowd.WaitUntilAsync(c => c.Receipts >= atKill + Items / 10, "sales going on without Redis");
             await servers.StartRedisEmptyAsync();
         },
         servers.EnsureRedisRunningAsync,
@@ -38,8 +37,8 @@ public sealed class FaultTests(Servers servers, ITestOutputHelper output)
             await using (await servers.PauseRedisAsync())
             {
                 var atPause = crowd.Receipts;
-                await crowd.WaitUntilAsync(c => c.Receipts >= atPause + Items / 20, Patience, "sales going on while Redis hangs");
-                await WaitForHealthAsync(stack, HttpStatusCode.ServiceUnavailable);
+                await crowd.WaitUntilAsync(c => c.Receipts >= atPause + Items / 20, "sales going on while Redis hangs");
+                await stack.WaitForHealthAsync(HttpStatusCode.ServiceUnavailable);
             }
         },
         servers.EnsureRedisRunningAsync,
@@ -52,8 +51,8 @@ public sealed class FaultTests(Servers servers, ITestOutputHelper output)
         async (crowd, stack) =>
         {
             await servers.StopPostgresAsync();
-            await crowd.WaitUntilAsync(c => c.Answers.Count(a => a.Status == 503) >= 20, Patience, "503s while PostgreSQL is down");
-            await WaitForHealthAsync(stack, HttpStatusCode.ServiceUnavailable);
+            await crowd.WaitUntilAsync(c => c.Answers.Count(a => a.Status == 503) >= 20, "503s while PostgreSQL is down");
+            await stack.WaitForHealthAsync(HttpStatusCode.ServiceUnavailable);
             await servers.EnsurePostgresRunningAsync();
         },
         servers.EnsurePostgresRunningAsync,
@@ -66,8 +65,8 @@ public sealed class FaultTests(Servers servers, ITestOutputHelper output)
         {
             await using (await servers.PausePostgresAsync())
             {
-                await WaitForHealthAsync(stack, HttpStatusCode.ServiceUnavailable);
-                await crowd.WaitUntilAsync(c => c.Answers.Any(a => a.Status == 503), Patience, "a 503 while PostgreSQL hangs");
+                await stack.WaitForHealthAsync(HttpStatusCode.ServiceUnavailable);
+                await crowd.WaitUntilAsync(c => c.Answers.Any(a => a.Status == 503), "a 503 while PostgreSQL hangs");
             }
         },
         servers.EnsurePostgresRunningAsync,
@@ -85,7 +84,7 @@ public sealed class FaultTests(Servers servers, ITestOutputHelper output)
             killedAt = crowd.Now;
             replicas[1].Kill();
             var atKill = crowd.Receipts;
-            await crowd.WaitUntilAsync(c => c.Receipts >= atKill + Items / 10, Patience, "sales going on through the other replica");
+            await crowd.WaitUntilAsync(c => c.Receipts >= atKill + Items / 10, "sales going on through the other replica");
         }, unanswered: a => a.Replica == 1 && a.Sent + a.Took >= killedAt);
     }
 
@@ -103,9 +102,10 @@ public sealed class FaultTests(Servers servers, ITestOutputHelper output)
         var crowd = await replicas.SellThroughAsync(async crowd =>
         {
             stoppedAt = crowd.Now;
-            Assert.Equal(0, await replicas[1].TerminateAsync(Patience));
+            await replicas[1].TerminateAsync();
+            Assert.Equal(0, await replicas[1].ExitCodeAsync());
             var atStop = crowd.Receipts;
-            await crowd.WaitUntilAsync(c => c.Receipts >= atStop + Items / 10, Patience, "sales going on through the other replica");
+            await crowd.WaitUntilAsync(c => c.Receipts >= atStop + Items / 10, "sales going on through the other replica");
         }, unanswered: a => a.Replica == 1 && a.Sent + a.Took >= stoppedAt && NotTaken(a.Code!));
 
         var answered = crowd.Answers.Where(a => a is { Kind: TestCrowd.Kind.Checkout } && a.Status != 0)
@@ -158,7 +158,7 @@ public sealed class FaultTests(Servers servers, ITestOutputHelper output)
                 try
                 {
                     await fault(crowd, stack);
-                    await WaitForHealthAsync(stack);
+                    await stack.WaitForHealthAsync();
                 }
                 finally
                 {
@@ -179,7 +179,7 @@ public sealed class FaultTests(Servers servers, ITestOutputHelper output)
         CrowdInvariants.Outage outage;
         try
         {
-            await crowd.WaitUntilAsync(c => c.Receipts >= Items / 5, Patience, "a fifth of the stock sold");
+            await crowd.WaitUntilAsync(c => c.Receipts >= Items / 5, "a fifth of the stock sold");
             var began = crowd.Now;
             await fault(crowd);
             outage = new(began, crowd.Now);
@@ -238,16 +238,7 @@ public sealed class FaultTests(Servers servers, ITestOutputHelper output)
         public async Task<TestCrowd> SellThroughAsync(Func<TestCrowd, Task> fault, Func<TestCrowd.Answer, bool> unanswered)
         {
             var sale = (await _processes[0].Client(admin: true).CreateSaleAsync(Items)).Ok();
-            foreach (var process in _processes)
-            {
-                var deadline = DateTime.UtcNow + Patience;
-                while ((await process.Client().CurrentSaleAsync()).Value?.Id != sale.Id)
-                {
-                    Assert.True(DateTime.UtcNow < deadline, $"{process.Address} does not see sale {sale.Id}");
-                    await Task.Delay(50);
-                }
-            }
-
+            await FlashSaleClient.WaitUntilEachRunsAsync(_processes.Select(process => process.Client()), sale);
             return await FaultTests.SellThroughAsync(_settings.Database, sale, [.. _processes.Select(p => p.Client(_closeConnections))], fault,
                 dependencyUnavailableAllowed: false, unanswered, _output);
         }
@@ -257,27 +248,6 @@ public sealed class FaultTests(Servers servers, ITestOutputHelper output)
             foreach (var process in _processes)
             {
                 await process.DisposeAsync();
-            }
-        }
-    }
-
-    // Until every replica's /health answers `wanted`.
-    private static async Task WaitForHealthAsync(TestStack stack, HttpStatusCode wanted = HttpStatusCode.OK)
-    {
-        var deadline = DateTime.UtcNow + Patience;
-        foreach (var host in stack.Hosts)
-        {
-            using var client = host.CreateClient();
-            while (true)
-            {
-                using var reply = await client.GetAsync(new Uri("/health", UriKind.Relative));
-                if (reply.StatusCode == wanted)
-                {
-                    break;
-                }
-
-                Assert.True(DateTime.UtcNow < deadline, $"/health still answers {(int)reply.StatusCode}");
-                await Task.Delay(100);
             }
         }
     }

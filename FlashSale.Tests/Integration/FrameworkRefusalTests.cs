@@ -85,7 +85,7 @@ public sealed class FrameworkRefusalTests(Servers servers)
             Assert.Equal(Parameters.UserIdPattern, userId.GetProperty("schema").GetProperty("pattern").GetString());
         }
 
-        var readme = await File.ReadAllTextAsync(Repository.PathOf("README.md"));
+        var readme = await File.ReadAllTextAsync(RepositoryRoot.PathOf("README.md"));
         Assert.Contains(Parameters.UserIdRule, readme, StringComparison.Ordinal);
         var refusal = (await stack.Api.CheckoutAsync("ålice", "1-000000")).Refused(HttpStatusCode.BadRequest, "invalid_request");
         Assert.Contains("ASCII letters", refusal.Detail, StringComparison.Ordinal);

@@ -41,13 +41,14 @@ public sealed class MetricsTests(Servers servers)
     {
         // The scheduler opens the hour's sale under its Redis lock, so lock metrics are real ones.
         await using var stack = await TestStack.StartAsync(servers, s => s.With("FlashSale:AutoStart", "true").With("FlashSale:ItemsPerSale", "10"));
-        var sale = await stack.WaitForCurrentSaleAsync();
+        var sale = await stack.Api.CurrentSaleOnceAsync();
         var hold = (await stack.Api.CheckoutAsync("alice", FlashSaleClient.ItemId(sale.Id, 0))).Ok();
         (await stack.Api.PurchaseAsync(hold.Code)).Ok();
         await stack.Host.CreateClient().GetAsync(new Uri("/health", UriKind.Relative));
 
         // The stock gauges are refreshed from PostgreSQL every 2 s: wait until they show the purchase.
-        var metrics = await FlashSaleClient.ReadUntilAsync(() => ScrapeAsync(stack), m => m.Sum("sale_items_sold") == 1, TimeSpan.FromSeconds(30));
+        var metrics = await Waiting.ReadUntilAsync(() => ScrapeAsync(stack),
+            scraped => scraped.Sum("sale_items_sold") == 1 ? null : $"sale_items_sold is {scraped.Sum("sale_items_sold")}, not 1");
 
         foreach (var family in Families)
         {

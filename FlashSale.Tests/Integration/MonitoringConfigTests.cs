@@ -9,8 +9,8 @@ namespace FlashSale.Tests.Integration;
 public sealed class MonitoringConfigTests
 {
     public static TheoryData<string> AlertmanagerConfigurations => new(
-        Directory.EnumerateFiles(Repository.PathOf("alertmanager"), "*.yml", SearchOption.AllDirectories)
-            .Select(file => Path.GetRelativePath(Repository.Root, file))
+        Directory.EnumerateFiles(RepositoryRoot.PathOf("alertmanager"), "*.yml", SearchOption.AllDirectories)
+            .Select(file => Path.GetRelativePath(RepositoryRoot.FullPath, file))
             .Order());
 
     [Theory]
@@ -29,13 +29,13 @@ public sealed class MonitoringConfigTests
     public void PrometheusLoadsEveryRuleFileOfTheRulesFolder()
     {
         var yaml = new YamlStream();
-        using (var reader = new StreamReader(Repository.PathOf("prometheus", "prometheus.yml")))
+        using (var reader = new StreamReader(RepositoryRoot.PathOf("prometheus", "prometheus.yml")))
         {
             yaml.Load(reader);
         }
 
         var listed = ((YamlSequenceNode)((YamlMappingNode)yaml.Documents[0].RootNode)["rule_files"]).Select(file => file.ToString()).Order();
-        var rules = Directory.EnumerateFiles(Repository.PathOf("prometheus", "rules"), "*.yml")
+        var rules = Directory.EnumerateFiles(RepositoryRoot.PathOf("prometheus", "rules"), "*.yml")
             .Where(file => !file.EndsWith(".test.yml", StringComparison.Ordinal))
             .Select(file => "rules/" + Path.GetFileName(file))
             .Order();
@@ -50,7 +50,7 @@ public sealed class MonitoringConfigTests
 
     private static async Task AcceptsAsync(string checker, params string[] arguments)
     {
-        var start = new ProcessStartInfo(checker) { WorkingDirectory = Repository.Root, RedirectStandardOutput = true, RedirectStandardError = true };
+        var start = new ProcessStartInfo(checker) { WorkingDirectory = RepositoryRoot.FullPath, RedirectStandardOutput = true, RedirectStandardError = true };
         foreach (var argument in arguments)
         {
             start.ArgumentList.Add(argument);

@@ -14,8 +14,6 @@ namespace FlashSale.Tests.Integration;
 [Collection(ServersCollection.Name)]
 public sealed class RedisOutageTests(Servers servers)
 {
-    private static readonly TimeSpan Patience = TimeSpan.FromSeconds(30);
-
     [Fact]
     public async Task HealthReportsRedisDownWhileItIsStoppedAndUpOnceItIsBack()
     {
@@ -23,27 +21,27 @@ public sealed class RedisOutageTests(Servers servers)
         {
             Services = services => services.Configure<HealthCheckPublisherOptions>(o => (o.Delay, o.Period) = (TimeSpan.Zero, TimeSpan.FromSeconds(1))),
         });
-        var client = stack.Host.CreateClient();
+        var api = stack.Api;
 
-        var healthy = await WaitForHealthAsync(client, HttpStatusCode.OK);
-        await WaitForGaugeAsync(client, "redis", 1);
+        var healthy = await api.HealthOnceAsync();
+        await WaitForGaugeAsync(api.Http, "redis", 1);
         Assert.Equal(("up", "up", "up"), Statuses(healthy));
-        Assert.True(healthy.RootElement.GetProperty("memory").GetProperty("total_alloc").GetInt64() > 0);
-        Assert.True(healthy.RootElement.GetProperty("goroutines").GetInt32() > 0);
-        Assert.Matches("^([0-9]+h)?([0-9]+m)?[0-9]+s$", healthy.RootElement.GetProperty("uptime").GetString());
+        Assert.True(healthy.GetProperty("memory").GetProperty("total_alloc").GetInt64() > 0);
+        Assert.True(healthy.GetProperty("goroutines").GetInt32() > 0);
+        Assert.Matches("^([0-9]+h)?([0-9]+m)?[0-9]+s$", healthy.GetProperty("uptime").GetString());
 
         await servers.StopRedisAsync();
-        var down = await WaitForHealthAsync(client, HttpStatusCode.ServiceUnavailable);
+        var down = await api.HealthOnceAsync(HttpStatusCode.ServiceUnavailable);
         Assert.Equal(("up", "up", "down"), Statuses(down));
-        var alive = await client.GetAsync(new Uri("/alive", UriKind.Relative));
+        var alive = await api.Http.GetAsync(new Uri("/alive", UriKind.Relative));
         Assert.Equal(HttpStatusCode.OK, alive.StatusCode);
-        await WaitForGaugeAsync(client, "redis", 0); // alerts see the outage without anyone calling /health
-        await WaitForGaugeAsync(client, "database", 1);
+        await WaitForGaugeAsync(api.Http, "redis", 0); // alerts see the outage without anyone calling /health
+        await WaitForGaugeAsync(api.Http, "database", 1);
 
         await servers.StartRedisEmptyAsync();
-        var back = await WaitForHealthAsync(client, HttpStatusCode.OK);
+        var back = await api.HealthOnceAsync();
         Assert.Equal(("up", "up", "up"), Statuses(back));
-        await WaitForGaugeAsync(client, "redis", 1);
+        await WaitForGaugeAsync(api.Http, "redis", 1);
     }
 
     [Fact]
@@ -65,8 +63,7 @@ public sealed class RedisOutageTests(Servers servers)
         (await stack.Client(0).CheckoutAsync("bob", FlashSaleClient.ItemId(sale.Id, 1))).Refused(HttpStatusCode.Conflict, "item_sold");
 
         await servers.StartRedisEmptyAsync();
-        await WaitForHealthAsync(stack.Host.CreateClient(), HttpStatusCode.OK);
-        await WaitForHealthAsync(stack.Hosts[1].CreateClient(), HttpStatusCode.OK);
+        await stack.WaitForHealthAsync();
 
         // Redis came back empty: it is reloaded from PostgreSQL before it decides again.
         (await stack.Client(0).CheckoutAsync("bob", FlashSaleClient.ItemId(sale.Id, 0))).Refused(HttpStatusCode.Conflict, "item_sold");
@@ -81,26 +78,27 @@ public sealed class RedisOutageTests(Servers servers)
     }
 
     // A paused Redis (SIGSTOP) keeps its socket open and never answers. This replica's Redis command timeout is
-    // made a minute, longer than the test's patience, so only the health check's own 800 ms timeout answers in time.
+    // made a minute, longer than the client's, so only the health check's own 800 ms timeout answers in time.
     [Fact]
     public async Task HealthAnswersWithinItsTimeoutWhileRedisHangs()
     {
         await using var stack = await TestStack.StartAsync(servers, s => s with { Redis = s.Redis + ",asyncTimeout=60000,syncTimeout=60000" });
         using var client = stack.Host.CreateClient();
-        client.Timeout = Patience / 3;
-        await WaitForHealthAsync(client, HttpStatusCode.OK);
+        client.Timeout = TimeSpan.FromSeconds(10);
+        var api = new FlashSaleClient(client);
+        await api.HealthOnceAsync();
 
         await using (await servers.PauseRedisAsync())
         {
             for (var probe = 0; probe < 3; probe++)
             {
-                using var reply = await client.GetAsync(new Uri("/health", UriKind.Relative));
-                Assert.Equal(HttpStatusCode.ServiceUnavailable, reply.StatusCode);
-                Assert.Equal(("up", "up", "down"), Statuses(JsonDocument.Parse(await reply.Content.ReadAsStringAsync())));
+                var reply = await api.HealthAsync();
+                Assert.Equal(HttpStatusCode.ServiceUnavailable, reply.Status);
+                Assert.Equal(("up", "up", "down"), Statuses(JsonSerializer.Deserialize<JsonElement>(reply.Body)));
             }
         }
 
-        await WaitForHealthAsync(client, HttpStatusCode.OK);
+        await api.HealthOnceAsync();
     }
 
     // The reload of a sale into an emptied Redis reads PostgreSQL, then writes what it read; purchases are committed
@@ -162,44 +160,19 @@ public sealed class RedisOutageTests(Servers servers)
         await redis.GetDatabase().KeyDeleteAsync([.. keys]);
     }
 
-    private static (string?, string?, string?) Statuses(JsonDocument health)
+    private static (string?, string?, string?) Statuses(JsonElement health)
     {
-        var services = health.RootElement.GetProperty("services_status");
+        var services = health.GetProperty("services_status");
         return (services.GetProperty("app").GetString(), services.GetProperty("database").GetString(), services.GetProperty("redis").GetString());
     }
 
     // service_health_status{service} as the periodic health publisher last set it.
-    private static async Task WaitForGaugeAsync(HttpClient client, string service, double wanted)
+    private static Task WaitForGaugeAsync(HttpClient client, string service, double wanted) => Waiting.Eventually(async () =>
     {
-        var deadline = DateTime.UtcNow + Patience;
-        while (true)
-        {
-            var metrics = PrometheusText.Parse(await client.GetStringAsync(new Uri("/metrics", UriKind.Relative)));
-            var samples = metrics.SamplesOf("service_health_status").Where(s => s.Labels["service"] == service).ToList();
-            if (samples.Count == 1 && samples[0].Value == wanted)
-            {
-                return;
-            }
-
-            Assert.True(DateTime.UtcNow < deadline, $"service_health_status{{service=\"{service}\"}} is not {wanted}: {string.Join(", ", samples.Select(s => s.Value))}");
-            await Task.Delay(100);
-        }
-    }
-
-    private static async Task<JsonDocument> WaitForHealthAsync(HttpClient client, HttpStatusCode wanted)
-    {
-        var deadline = DateTime.UtcNow + Patience;
-        while (true)
-        {
-            using var reply = await client.GetAsync(new Uri("/health", UriKind.Relative));
-            var body = await reply.Content.ReadAsStringAsync();
-            if (reply.StatusCode == wanted)
-            {
-                return JsonDocument.Parse(body);
-            }
-
-            Assert.True(DateTime.UtcNow < deadline, $"/health still answers {(int)reply.StatusCode}: {body}");
-            await Task.Delay(100);
-        }
-    }
+        var metrics = PrometheusText.Parse(await client.GetStringAsync(new Uri("/metrics", UriKind.Relative)));
+        var samples = metrics.SamplesOf("service_health_status").Where(s => s.Labels["service"] == service).ToList();
+        return samples.Count == 1 && samples[0].Value == wanted
+            ? null
+            : $"service_health_status{{service=\"{service}\"}} is not {wanted}: {string.Join(", ", samples.Select(s => s.Value))}";
+    });
 }

@@ -13,7 +13,6 @@ namespace FlashSale.Tests.Integration;
 [Collection(ServersCollection.Name)]
 public sealed class SchedulerTests(Servers servers)
 {
-    private static readonly TimeSpan Patience = TimeSpan.FromSeconds(30);
     private static readonly DateTimeOffset Ten = new(2031, 3, 4, 10, 0, 0, TimeSpan.Zero);
     private static readonly DateTimeOffset Eleven = Ten.AddHours(1);
 
@@ -24,7 +23,7 @@ public sealed class SchedulerTests(Servers servers)
         await using var stack = await StartAsync(clock, replicas: 4, items: 500);
 
         // Each replica finds or creates the 10:00 sale, then sleeps until 10:55, when the 11:00 sale is prepared.
-        await clock.WaitForTimersAsync(TimeSpan.FromMinutes(35), count: 4, Patience);
+        await clock.WaitForTimersAsync(TimeSpan.FromMinutes(35), count: 4);
         Assert.Equal(1L, await stack.ScalarAsync<long>("select count(*) from sales"));
         var first = (await stack.Api.CurrentSaleAsync()).Ok();
         Assert.Equal((Ten, Eleven), (first.StartsAt, first.EndsAt));
@@ -32,7 +31,7 @@ public sealed class SchedulerTests(Servers servers)
 
         clock.Advance(TimeSpan.FromMinutes(36));
         // 10:56: every replica prepared the 11:00 sale and sleeps until 11:55.
-        await clock.WaitForTimersAsync(TimeSpan.FromMinutes(59), count: 4, Patience);
+        await clock.WaitForTimersAsync(TimeSpan.FromMinutes(59), count: 4);
         Assert.Equal(2L, await stack.ScalarAsync<long>("select count(*) from sales"));
         Assert.Equal(1000L, await stack.ScalarAsync<long>("select count(*) from items"));
         await AssertOpensAtItsFirstInstantAsync(stack, clock, Eleven, previous: first.Id, items: 500);
@@ -45,7 +44,7 @@ public sealed class SchedulerTests(Servers servers)
         await using var stack = await StartAsync(clock, replicas: 2, items: 100);
 
         // Past 10:55 already: both windows are prepared at once, then the replicas sleep until 11:55.
-        await clock.WaitForTimersAsync(TimeSpan.FromMinutes(55) + TimeSpan.FromSeconds(2), count: 2, Patience);
+        await clock.WaitForTimersAsync(TimeSpan.FromMinutes(55) + TimeSpan.FromSeconds(2), count: 2);
         var first = (await stack.Api.CurrentSaleAsync()).Ok();
         Assert.Equal(Ten, first.StartsAt);
         await AssertOpensAtItsFirstInstantAsync(stack, clock, Eleven, previous: first.Id, items: 100);
@@ -57,7 +56,7 @@ public sealed class SchedulerTests(Servers servers)
         var clock = new WatchedClock(Ten.AddMinutes(54));
         var redis = new FaultyRedis();
         await using var stack = await StartAsync(clock, replicas: 2, items: 200, redis.Install);
-        await clock.WaitForTimersAsync(TimeSpan.FromMinutes(1), count: 2, Patience);
+        await clock.WaitForTimersAsync(TimeSpan.FromMinutes(1), count: 2);
         await stack.ExecuteAsync("""
             create function refuse_writes() returns trigger language plpgsql as $$
             begin
@@ -77,15 +76,15 @@ public sealed class SchedulerTests(Servers servers)
         await stack.ExecuteAsync("drop trigger refuse_writes on sales");
         for (var replica = 0; replica < 2; replica++)
         {
-            var opened = await FlashSaleClient.ReadUntilAsync(() => stack.Client(replica).CurrentSaleAsync(), r => r.Status == HttpStatusCode.OK, Patience);
-            Assert.Equal(Eleven, opened.Ok().StartsAt);
-            (await stack.Client(replica).CheckoutAsync($"during{replica}", FlashSaleClient.ItemId(opened.Value!.Id, replica))).Ok();
+            var opened = await stack.Client(replica).CurrentSaleOnceAsync();
+            Assert.Equal(Eleven, opened.StartsAt);
+            (await stack.Client(replica).CheckoutAsync($"during{replica}", FlashSaleClient.ItemId(opened.Id, replica))).Ok();
         }
 
         // Redis answers again: the sale is loaded into it, and it was created once, with its stock once.
         redis.Heal();
         var sale = (await stack.Api.CurrentSaleAsync()).Ok();
-        Assert.True(await FlashSaleClient.ReadUntilAsync(() => IsLoadedAsync(stack, sale.Id), loaded => loaded, Patience), "the sale was never loaded into Redis");
+        await Waiting.Eventually(async () => await IsLoadedAsync(stack, sale.Id) ? null : "the sale is not loaded into Redis");
         Assert.Equal(2L, await stack.ScalarAsync<long>("select count(*) from sales"));
         Assert.Equal(200L, await stack.ScalarAsync<long>("select count(*) from items where sale_id = $1", sale.Id));
         (await stack.Client(1).CheckoutAsync("after", FlashSaleClient.ItemId(sale.Id, 0))).Refused(HttpStatusCode.Conflict, "item_reserved");
@@ -157,14 +156,7 @@ public sealed class SchedulerTests(Servers servers)
             return timer;
         }
 
-        public async Task WaitForTimersAsync(TimeSpan dueTime, int count, TimeSpan patience)
-        {
-            var deadline = DateTime.UtcNow + patience;
-            while (_timers.GetValueOrDefault(dueTime) < count)
-            {
-                Assert.True(DateTime.UtcNow < deadline, $"{_timers.GetValueOrDefault(dueTime)} of {count} timers of {dueTime} were set");
-                await Task.Delay(50);
-            }
-        }
+        public Task WaitForTimersAsync(TimeSpan dueTime, int count) => Waiting.Eventually(() =>
+            _timers.GetValueOrDefault(dueTime) >= count ? null : $"{_timers.GetValueOrDefault(dueTime)} of {count} timers of {dueTime} were set");
     }
 }

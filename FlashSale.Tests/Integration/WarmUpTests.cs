@@ -1,6 +1,4 @@
-using System.Net;
 using FlashSale.Tests.Infrastructure;
-using FlashSale.Tests.Scenarios;
 using Microsoft.Extensions.DependencyInjection;
 using StackExchange.Redis;
 
@@ -10,27 +8,22 @@ namespace FlashSale.Tests.Integration;
 [Collection(ServersCollection.Name)]
 public sealed class WarmUpTests(Servers servers)
 {
-    private static readonly TimeSpan Patience = TimeSpan.FromSeconds(60);
-
     [Fact]
     public async Task AReplicaWarmsUpBeforeItIsReadyAndLeavesNothingBehind()
     {
         await using var stack = await TestStack.StartAsync(servers, s => s.With("FlashSale:WarmUp", "true"));
-        var client = stack.Host.CreateClient();
-
-        var health = await FlashSaleClient.ReadUntilAsync(() => client.GetAsync(new Uri("/health", UriKind.Relative)),
-            response => response.StatusCode == HttpStatusCode.OK, Patience);
-        Assert.Equal(HttpStatusCode.OK, health.StatusCode);
+        await stack.Api.HealthOnceAsync();
 
         foreach (var table in (string[])["sales", "checkout_attempts", "purchases", "user_purchase_counts"])
         {
             Assert.Equal(0L, await stack.ScalarAsync<long>($"select count(*) from {table}"));
         }
 
-        var left = await FlashSaleClient.ReadUntilAsync(() => Task.FromResult(KeysOf(stack)), keys => keys.Count == 0, TimeSpan.FromSeconds(10));
-        Assert.True(left.Count == 0, $"The warm-up left {left.Count} Redis keys, e.g. {string.Join(", ", left.Take(3))}");
+        await Waiting.Eventually(() => KeysOf(stack) is { Count: > 0 } left
+            ? $"The warm-up left {left.Count} Redis keys, e.g. {string.Join(", ", left.Take(3))}"
+            : null);
 
-        var metrics = PrometheusText.Parse(await client.GetStringAsync(new Uri("/metrics", UriKind.Relative)));
+        var metrics = PrometheusText.Parse(await stack.Host.CreateClient().GetStringAsync(new Uri("/metrics", UriKind.Relative)));
         Assert.Equal(0, metrics.Sum("checkout_attempts_total"));
         Assert.Equal(0, metrics.Sum("purchase_attempts_total"));
         Assert.True(metrics.Sum("redis_command_duration_seconds_count") > 100, "the warm-up ran no Redis command");

@@ -97,7 +97,7 @@ public sealed class LoadToolTests(Servers servers, ITestOutputHelper output)
         var result = await RunAsync([target], settings.Database, new LoadOptions
         {
             Scenario = Scenario.Rush,
-            WrkScript = Repository.PathOf("bench", "rush.lua"),
+            WrkScript = RepositoryRoot.PathOf("bench", "rush.lua"),
             Duration = TimeSpan.FromSeconds(60),
             SaleSize = 300,
         });

@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
+using FlashSale.Tests.Infrastructure;
 
 namespace FlashSale.Tests.Scenarios;
 
@@ -20,11 +21,31 @@ public sealed class FlashSaleClient(HttpClient http)
 
     public Task<Reply<SaleDto>> SaleAsync(long saleId) => SendAsync<SaleDto>(HttpMethod.Get, $"/sales/{saleId}");
 
-    // The running sale's figures are exact within a second (SaleFigures), not at once: these read them until they
-    // show what `settled` expects, or for a few seconds, and return the last answer for the caller to assert on.
-    public Task<SaleDto> CurrentSaleOnceAsync(Func<SaleDto, bool> settled) => ReadUntilAsync(async () => (await CurrentSaleAsync()).Ok(), settled);
+    // A sale once it shows what `settled` expects (the current one: once there is one), or a failure with the last
+    // answer: a replica remembers "no sale" for up to a second, and a running sale's figures are exact within a
+    // second (SaleFigures), not at once.
+    public Task<SaleDto> CurrentSaleOnceAsync(Func<SaleDto, bool>? settled = null) => OnceAsync("/sales/current", CurrentSaleAsync, settled);
 
-    public Task<SaleDto> SaleOnceAsync(long saleId, Func<SaleDto, bool> settled) => ReadUntilAsync(async () => (await SaleAsync(saleId)).Ok(), settled);
+    public Task<SaleDto> SaleOnceAsync(long saleId, Func<SaleDto, bool> settled) => OnceAsync($"/sales/{saleId}", () => SaleAsync(saleId), settled);
+
+    // Until every replica runs `sale`.
+    public static async Task WaitUntilEachRunsAsync(IEnumerable<FlashSaleClient> replicas, SaleDto sale)
+    {
+        foreach (var replica in replicas)
+        {
+            await replica.CurrentSaleOnceAsync(running => running.Id == sale.Id);
+        }
+    }
+
+    public Task<Reply<JsonElement>> HealthAsync() => SendAsync<JsonElement>(HttpMethod.Get, "/health");
+
+    // The health report once /health answers `wanted`, or a failure with the last answer.
+    public async Task<JsonElement> HealthOnceAsync(HttpStatusCode wanted = HttpStatusCode.OK)
+    {
+        var health = await Waiting.ReadUntilAsync(HealthAsync,
+            reply => reply.Status == wanted ? null : $"GET /health at {Http.BaseAddress} answers {(int)reply.Status}, not {(int)wanted}: {reply.Body}");
+        return JsonSerializer.Deserialize<JsonElement>(health.Body);
+    }
 
     public Task<Reply<ItemPageDto>> ItemsAsync(long saleId, string query = "") =>
         SendAsync<ItemPageDto>(HttpMethod.Get, $"/sales/{saleId}/items{query}");
@@ -38,23 +59,15 @@ public sealed class FlashSaleClient(HttpClient http)
     public Task<Reply<UserPurchasesDto>> PurchasesOfAsync(string userId, long? saleId = null) =>
         SendAsync<UserPurchasesDto>(HttpMethod.Get, $"/users/{Uri.EscapeDataString(userId)}/purchases" + Query(("sale_id", saleId?.ToString(System.Globalization.CultureInfo.InvariantCulture))));
 
-    // Reads until `settled` holds or for `patience` (10 s unless given), whatever the client; returns the last value read.
-    public static async Task<T> ReadUntilAsync<T>(Func<Task<T>> read, Func<T, bool> settled, TimeSpan? patience = null)
-    {
-        var deadline = DateTime.UtcNow + (patience ?? TimeSpan.FromSeconds(10));
-        while (true)
-        {
-            var value = await read();
-            if (settled(value) || DateTime.UtcNow > deadline)
-            {
-                return value;
-            }
-
-            await Task.Delay(100);
-        }
-    }
-
     public static string ItemId(long saleId, int index) => $"{saleId}-{index:D6}";
+
+    private async Task<SaleDto> OnceAsync(string path, Func<Task<Reply<SaleDto>>> read, Func<SaleDto, bool>? settled)
+    {
+        var sale = await Waiting.ReadUntilAsync(read, reply => reply.Status == HttpStatusCode.OK && (settled?.Invoke(reply.Value!) ?? true)
+            ? null
+            : $"GET {path} at {Http.BaseAddress} answers {(int)reply.Status}: {reply.Body}");
+        return sale.Value!;
+    }
 
     private async Task<Reply<T>> SendAsync<T>(HttpMethod method, string path, object? body = null)
     {

@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Net;
+using FlashSale.Tests.Infrastructure;
 
 namespace FlashSale.Tests.Scenarios;
 
@@ -31,16 +32,9 @@ public sealed class TestCrowd(IReadOnlyList<FlashSaleClient> replicas, SaleDto s
     public Task RunAsync(CancellationToken stop) =>
         Task.WhenAll(Enumerable.Range(0, shoppers).Select(shopper => Task.Run(() => ShopAsync(shopper, stop), CancellationToken.None)));
 
-    // Waits (under a deadline) until the crowd has seen something, e.g. a number of receipts.
-    public async Task WaitUntilAsync(Func<TestCrowd, bool> condition, TimeSpan patience, string what)
-    {
-        var deadline = DateTime.UtcNow + patience;
-        while (!condition(this))
-        {
-            Assert.True(DateTime.UtcNow < deadline, $"The crowd never saw {what}: {Summary()}");
-            await Task.Delay(20);
-        }
-    }
+    // Waits until the crowd has seen something, e.g. a number of receipts.
+    public Task WaitUntilAsync(Func<TestCrowd, bool> condition, string what) =>
+        Waiting.Eventually(() => condition(this) ? null : $"The crowd never saw {what}: {Summary()}");
 
     public string Summary() => string.Join(", ", _answers.GroupBy(a => (a.Kind, a.Status, a.Code)).OrderBy(g => g.Key.ToString())
         .Select(g => $"{g.Key.Kind} {g.Key.Status} {g.Key.Code}: {g.Count()}"));

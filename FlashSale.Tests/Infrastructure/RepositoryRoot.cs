@@ -1,10 +1,11 @@
 namespace FlashSale.Tests.Infrastructure;
 
-public static class Repository
+// The folder of the repository the tests run from (the one holding FlashSale.sln), and paths inside it.
+public static class RepositoryRoot
 {
-    public static string Root { get; } = FindRoot();
+    public static string FullPath { get; } = Find();
 
-    public static string PathOf(params string[] parts) => Path.Combine([Root, .. parts]);
+    public static string PathOf(params string[] parts) => Path.Combine([FullPath, .. parts]);
 
     // Where a project of the solution was built to with this test run's configuration and target framework
     // (this assembly's own folder is bin/<configuration>/<framework>/).
@@ -14,7 +15,7 @@ public static class Repository
         return PathOf(project, "bin", output.Parent!.Name, output.Name);
     }
 
-    private static string FindRoot()
+    private static string Find()
     {
         for (var directory = new DirectoryInfo(AppContext.BaseDirectory); directory is not null; directory = directory.Parent)
         {
