@@ -185,3 +185,11 @@ public sealed class ServersCollection : ICollectionFixture<Servers>
 {
     public const string Name = "servers";
 }
+
+// For tests whose assertion is about the whole test process's telemetry (a trace budget is per second and process):
+// they run alone, after every other collection, on servers of their own, so no other test's requests take from it.
+[CollectionDefinition(Name, DisableParallelization = true)]
+public sealed class SoloServersCollection : ICollectionFixture<Servers>
+{
+    public const string Name = "servers-solo";
+}

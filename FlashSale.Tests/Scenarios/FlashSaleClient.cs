@@ -59,6 +59,22 @@ public sealed class FlashSaleClient(HttpClient http)
     public Task<Reply<UserPurchasesDto>> PurchasesOfAsync(string userId, long? saleId = null) =>
         SendAsync<UserPurchasesDto>(HttpMethod.Get, $"/users/{Uri.EscapeDataString(userId)}/purchases" + Query(("sale_id", saleId?.ToString(System.Globalization.CultureInfo.InvariantCulture))));
 
+    // A checkout granted for one of the sale's available items, skipping any another shopper took a moment ago.
+    public async Task<CheckoutDto> CheckoutAnAvailableItemAsync(long saleId, string userId)
+    {
+        var page = (await ItemsAsync(saleId, "?status=available&limit=200")).Ok();
+        foreach (var item in page.Items.OrderBy(_ => Random.Shared.Next()))
+        {
+            var checkout = await CheckoutAsync(userId, item.Id);
+            if (checkout.Problem?.Code is not ("item_reserved" or "item_sold"))
+            {
+                return checkout.Ok();
+            }
+        }
+
+        throw new InvalidOperationException($"No available item of sale {saleId} could be checked out: {page.Items.Count} listed");
+    }
+
     public static string ItemId(long saleId, int index) => $"{saleId}-{index:D6}";
 
     private async Task<SaleDto> OnceAsync(string path, Func<Task<Reply<SaleDto>>> read, Func<SaleDto, bool>? settled)
