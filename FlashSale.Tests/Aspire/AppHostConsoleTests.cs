@@ -4,9 +4,7 @@ using FlashSale.Tests.Infrastructure;
 
 namespace FlashSale.Tests.Aspire;
 
-// What the terminal of ./start.sh shows, read from the AppHost's own console. Its AppHosts start one after the other
-// with the other whole stacks of the collection, never beside one starting.
-[Collection(AspireStack.Collection)]
+// What the terminal of ./start.sh shows, read from the AppHost's own console.
 public sealed class AppHostConsoleTests
 {
     // A setting every replica would refuse stops the AppHost before it starts anything, in one line naming it.

@@ -40,6 +40,7 @@ public sealed class MetricsTests(Servers servers)
     public async Task EveryFamilyOfTheDesignIsExposedWithItsTypeAndLabels()
     {
         // The scheduler opens the hour's sale under its Redis lock, so lock metrics are real ones.
+        await SaleHour.StartAtLeastAsync(TimeSpan.FromSeconds(20));
         await using var stack = await TestStack.StartAsync(servers, s => s.With("FlashSale:AutoStart", "true").With("FlashSale:ItemsPerSale", "10"));
         var sale = await stack.Api.CurrentSaleOnceAsync();
         var hold = (await stack.Api.CheckoutAsync("alice", FlashSaleClient.ItemId(sale.Id, 0))).Ok();
