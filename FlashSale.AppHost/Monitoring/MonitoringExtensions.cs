@@ -23,6 +23,7 @@ public static class MonitoringExtensions
         var repository = Path.GetFullPath(Path.Combine(builder.AppHostDirectory, ".."));
         var monitoring = new MonitoringSources(
             Path.Combine(repository, "prometheus"), Path.Combine(repository, "grafana"), Path.Combine(repository, "alertmanager"));
+        MonitoringConfigCheck.Run(monitoring);
         var alertmanager = builder.AddAlerting(stack, monitoring, data).GetEndpoint("http");
         var exporters = builder.AddServerExporters(stack, storage);
         IResourceBuilder<IResourceWithEndpoints> prometheus = stack.Substrate == Substrate.Containers
