@@ -91,7 +91,7 @@ public sealed class AlertDeliveryTests(AspireStack stack, ITestOutputHelper outp
             return firing.Any(expected.Matches) ? $"still FIRING at the receiver: {string.Join(", ", firing.Where(expected.Matches))}" : null;
         });
         output.WriteLine($"{resource} started again to RESOLVED {expected.Alert} at the receiver: {(clock.Elapsed - restarted).TotalSeconds:F1} s");
-        await WholeAgainAsync();
+        await stack.EveryReplicaServesAsync();
     }
 
     // While `down`'s FlashSaleInstanceDown fires, an alert of that replica is inhibited in Alertmanager and never
@@ -134,25 +134,5 @@ public sealed class AlertDeliveryTests(AspireStack stack, ITestOutputHelper outp
             var endsAt = DateTimeOffset.UtcNow.AddSeconds(1);
             (await alertmanager.PostAsJsonAsync("/api/v2/alerts", new[] { Of(down, endsAt), Of(up, endsAt) })).EnsureSuccessStatusCode();
         }
-    }
-
-    // Both replicas serve through the gateway again, with storage up, before the next test counts on them.
-    private async Task WholeAgainAsync()
-    {
-        using var api = stack.Client("api");
-        await Eventually(async () =>
-        {
-            var healthy = new HashSet<string>();
-            for (var i = 0; i < 10; i++)
-            {
-                using var reply = await api.GetAsync(new Uri("/health", UriKind.Relative));
-                if (reply.StatusCode == HttpStatusCode.OK && reply.Headers.TryGetValues("X-FlashSale-Replica", out var names))
-                {
-                    healthy.Add(names.Single());
-                }
-            }
-
-            return healthy.SetEquals(AspireStack.ReplicaNames) ? null : $"healthy through the gateway: {string.Join(", ", healthy)}";
-        });
     }
 }

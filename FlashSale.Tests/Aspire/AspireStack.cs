@@ -1,5 +1,6 @@
 extern alias AppHost;
 
+using System.Net;
 using Aspire.Hosting;
 using Aspire.Hosting.ApplicationModel;
 using Aspire.Hosting.Testing;
@@ -75,6 +76,24 @@ public class AspireStack : IAsyncLifetime
 
     public HttpClient Client(string resource) =>
         new() { BaseAddress = App.GetEndpoint(resource, "http"), Timeout = TimeSpan.FromSeconds(30) };
+
+    // Until every replica answers GET /health with 200 through the gateway (each seen among a few requests): the
+    // stack is whole again, storage included, after a test's fault.
+    public Task EveryReplicaServesAsync() => Waiting.Eventually(async () =>
+    {
+        using var api = Client("api");
+        var healthy = new HashSet<string>();
+        for (var i = 0; i < 10; i++)
+        {
+            using var reply = await api.GetAsync(new Uri("/health", UriKind.Relative));
+            if (reply.StatusCode == HttpStatusCode.OK && reply.Headers.TryGetValues(SteadyTraffic.ReplicaHeader, out var names))
+            {
+                healthy.UnionWith(names);
+            }
+        }
+
+        return healthy.SetEquals(ReplicaNames) ? null : $"healthy through the gateway: {string.Join(", ", healthy)}";
+    });
 }
 
 [CollectionDefinition(AspireStack.Collection)]

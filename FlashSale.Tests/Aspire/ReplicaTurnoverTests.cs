@@ -52,7 +52,8 @@ public sealed class ReplicaTurnoverTests(AspireStack stack, ITestOutputHelper ou
     {
         using var api = stack.Client("api");
         api.Timeout = Bound * 4;
-        var sale = await BothReplicasServeAsync(api);
+        await stack.EveryReplicaServesAsync();
+        var sale = await new FlashSaleClient(api).CurrentSaleOnceAsync();
         var traffic = new SteadyTraffic(api, sale, firstItem: (Interlocked.Increment(ref s_tests) - 1) * ItemsPerTest);
         TimeSpan leaving, left;
         try
@@ -66,7 +67,7 @@ public sealed class ReplicaTurnoverTests(AspireStack stack, ITestOutputHelper ou
         }
         finally
         {
-            await RejoinAsync(api);
+            await RejoinAsync();
         }
 
         output.WriteLine($"{how} at {leaving.TotalSeconds:F1} s (done at {left.TotalSeconds:F1} s): {traffic.Summary()}");
@@ -114,38 +115,20 @@ public sealed class ReplicaTurnoverTests(AspireStack stack, ITestOutputHelper ou
         return read;
     }
 
-    // Until both replicas answer through the gateway (each seen among a few requests); returns the running sale.
-    private static async Task<SaleDto> BothReplicasServeAsync(HttpClient api)
-    {
-        var sale = await new FlashSaleClient(api).CurrentSaleOnceAsync();
-        await Eventually(async () =>
-        {
-            var served = new HashSet<string>();
-            for (var i = 0; i < 10; i++)
-            {
-                using var reply = await api.GetAsync(new Uri("/sales/current", UriKind.Relative));
-                served.UnionWith(reply.Headers.TryGetValues(SteadyTraffic.ReplicaHeader, out var names) ? names : []);
-            }
-
-            return served.SetEquals(AspireStack.ReplicaNames) ? null : $"only {string.Join(", ", served)} answered through the gateway";
-        });
-        return sale;
-    }
-
     private async Task WaitUntilGoneAsync()
     {
         using var timeout = new CancellationTokenSource(Servers.StartTimeout);
         await stack.App.ResourceNotifications.WaitForResourceAsync(Leaving, [KnownResourceStates.Exited, KnownResourceStates.Finished], timeout.Token);
     }
 
-    private async Task RejoinAsync(HttpClient api)
+    private async Task RejoinAsync()
     {
         await WaitUntilGoneAsync();
         using var timeout = new CancellationTokenSource(Servers.StartTimeout);
         var result = await stack.App.ResourceCommands.ExecuteCommandAsync(Leaving, KnownResourceCommands.StartCommand, timeout.Token);
         Assert.True(result.Success, $"{Leaving} did not start again: {result.Message}");
         await stack.App.ResourceNotifications.WaitForResourceHealthyAsync(Leaving, timeout.Token);
-        await BothReplicasServeAsync(api);
+        await stack.EveryReplicaServesAsync();
     }
 
     private static string Describe(IEnumerable<SteadyTraffic.Exchange> exchanges) => string.Join("; ", exchanges.Take(10));
