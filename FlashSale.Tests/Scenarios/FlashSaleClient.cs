@@ -63,16 +63,22 @@ public sealed class FlashSaleClient(HttpClient http)
     public async Task<CheckoutDto> CheckoutAnAvailableItemAsync(long saleId, string userId)
     {
         var page = (await ItemsAsync(saleId, "?status=available&limit=200")).Ok();
-        foreach (var item in page.Items.OrderBy(_ => Random.Shared.Next()))
+        return await CheckoutFirstFreeAsync(page.Items.Select(item => item.Id).OrderBy(_ => Random.Shared.Next()), userId);
+    }
+
+    // A checkout granted for the first of these items that another shopper has not taken a moment ago.
+    public async Task<CheckoutDto> CheckoutFirstFreeAsync(IEnumerable<string> itemIds, string userId)
+    {
+        foreach (var itemId in itemIds)
         {
-            var checkout = await CheckoutAsync(userId, item.Id);
-            if (checkout.Problem?.Code is not ("item_reserved" or "item_sold"))
+            var checkout = await CheckoutAsync(userId, itemId);
+            if (checkout.Status != HttpStatusCode.Conflict || checkout.Problem?.Code is not ("item_reserved" or "item_sold"))
             {
                 return checkout.Ok();
             }
         }
 
-        throw new InvalidOperationException($"No available item of sale {saleId} could be checked out: {page.Items.Count} listed");
+        throw new InvalidOperationException("Every listed item was taken by other shoppers before this one could check it out");
     }
 
     public static string ItemId(long saleId, int index) => $"{saleId}-{index:D6}";
