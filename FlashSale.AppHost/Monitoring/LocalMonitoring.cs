@@ -9,16 +9,16 @@ public static class LocalMonitoring
 
     public static string PrometheusProgram() => LocalPrograms.Required("prometheus", "prometheus");
 
-    // Debian names Alertmanager's program after its package; Prometheus's own release calls it alertmanager.
-    public static string AlertmanagerProgram() =>
-        LocalPrograms.Find("prometheus-alertmanager") ?? LocalPrograms.Required("alertmanager", "prometheus-alertmanager");
+    // Debian names these programs after their packages (prometheus-alertmanager, prometheus-*-exporter); the
+    // projects' own releases call them alertmanager and *_exporter.
+    public static string AlertmanagerProgram() => DebianOrRelease("prometheus-alertmanager", "alertmanager");
 
-    // The exporters too: Debian's packages name them prometheus-*-exporter, their own releases *_exporter.
-    public static string PostgresExporterProgram() =>
-        LocalPrograms.Find("prometheus-postgres-exporter") ?? LocalPrograms.Required("postgres_exporter", "prometheus-postgres-exporter");
+    public static string PostgresExporterProgram() => DebianOrRelease("prometheus-postgres-exporter", "postgres_exporter");
 
-    public static string RedisExporterProgram() =>
-        LocalPrograms.Find("prometheus-redis-exporter") ?? LocalPrograms.Required("redis_exporter", "prometheus-redis-exporter");
+    public static string RedisExporterProgram() => DebianOrRelease("prometheus-redis-exporter", "redis_exporter");
+
+    private static string DebianOrRelease(string package, string release) =>
+        LocalPrograms.Find(package) ?? LocalPrograms.Required(release, package);
 
     // prometheus from the installed package: before each start the repository's configuration and rules are copied
     // into the data folder, beside the targets files written for this run's replicas, exporters and Alertmanager.
