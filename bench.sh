@@ -74,10 +74,15 @@ load() {
   fact "load_$label" "$(load1)"
 }
 
-# 1. The first rush after a start, on api-1 as it came up (it has answered only the orchestrator's health checks), then
+# 1. The first rush after a start, on api-1 (it has answered only the orchestrator's health checks), then
 # a second one on the same process: what warming up costs the crowd that meets a freshly started replica.
 # Both driven by wrk (bench/rush.lua), whose client costs a fraction of the load tool's; then a third with a wider
 # crowd (256 connections): at 64 the rush waits on the group commits more than on the CPU.
+# The crowd meets a replica started before its sale (a deploy, a restart, a scale-out before the hour): the first rush
+# begins 20 s after the stack is ready, time for the replicas' warm-up pass after ready.
+first_rush_after=20
+fact first_rush_after "$first_rush_after"
+sleep "$first_rush_after"
 load rush-first --scenario rush --wrk bench/rush.lua "${one[@]}" "${common[@]}" --items "$items" --duration "$first_rush_limit"
 load rush-second --scenario rush --wrk bench/rush.lua "${one[@]}" "${common[@]}" --items "$items" --duration "$first_rush_limit"
 load rush-crowd --scenario rush --wrk bench/rush.lua "${one[@]}" "${common[@]}" --items "$items" --duration "$first_rush_limit" --connections 256

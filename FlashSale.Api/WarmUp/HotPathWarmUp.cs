@@ -17,8 +17,8 @@ using IServer = Microsoft.AspNetCore.Hosting.Server.IServer;
 
 namespace FlashSale.Api.WarmUp;
 
-// Runs a replica's hot paths before it reports ready, so the crowd that meets a freshly started replica does not pay
-// for the JIT (docs/benchmarks-notes.md). Nothing it does reaches a sale or a shopper: Redis checkouts and purchase
+// Runs a replica's hot paths before it reports ready, and once more after, so the crowd that meets a freshly started
+// replica does not pay for the JIT (docs/benchmarks-notes.md). Nothing it does reaches a sale or a shopper: Redis checkouts and purchase
 // mirrors of sale 0 (ids start at 1; its keys are deleted after), purchases of codes no checkout gave (PostgreSQL
 // finds none and writes nothing), the attempts' COPY in a transaction that is rolled back, the answers' JSON, and
 // GETs of the sales through the replica's own HTTP pipeline. The business metrics count none of it, and none of it is traced.
@@ -47,17 +47,45 @@ public sealed partial class HotPathWarmUp(
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        if (!options.Value.WarmUp)
+        try
+        {
+            if (options.Value.WarmUp)
+            {
+                await WarmUpAsync(stoppingToken);
+            }
+        }
+        finally
         {
             readiness.MarkWarm();
-            return;
+            readiness.MarkFinished();
         }
+    }
 
+    private async Task WarmUpAsync(CancellationToken stoppingToken)
+    {
         await WhenStartedAsync(stoppingToken);
 
         var started = Stopwatch.GetTimestamp();
         var now = time.GetUtcNow();
         Scratch = new Sale(0, now, now.AddMinutes(1), 1_000_000, 1_000_000);
+        var ran = await PassAsync(stoppingToken);
+        readiness.MarkWarm();
+        LogWarm(logger, Stopwatch.GetElapsedTime(started).TotalMilliseconds, JitInfo.GetCompiledMethodCount());
+
+        // The first pass left the code it made hot in the JIT's instrumented tier, which the first rush would then
+        // take to its final tier on the rush's own cores. Once more, after ready, so that a replica started before
+        // the sale meets it with final code, and one started into a crowd joins it without waiting for this.
+        if (ran)
+        {
+            started = Stopwatch.GetTimestamp();
+            await PassAsync(stoppingToken);
+            LogFinal(logger, Stopwatch.GetElapsedTime(started).TotalMilliseconds, JitInfo.GetCompiledMethodCount());
+        }
+    }
+
+    // The hot paths' rounds, then until the JIT has compiled what they made hot; false when a dependency failed.
+    private async Task<bool> PassAsync(CancellationToken stoppingToken)
+    {
         try
         {
             // None of it is a shopper's request: no trace of it reaches the dashboard (the GETs carry WarmUpHeader).
@@ -67,12 +95,15 @@ public sealed partial class HotPathWarmUp(
                 await Task.WhenAll(Enumerable.Range(0, Workers).Select(worker => RunWorkerAsync(worker, stoppingToken)));
                 await SettleAsync(stoppingToken);
             }
+
+            return true;
         }
         catch (Exception exception) when (!stoppingToken.IsCancellationRequested)
         {
             // A dependency that fails now fails the health check on its own; serving must not wait for it. A timeout
             // of its own (a GET on a busy machine) ends the warm-up, not the replica.
             LogWarmUpFailed(logger, exception);
+            return false;
         }
         finally
         {
@@ -81,9 +112,6 @@ public sealed partial class HotPathWarmUp(
                 await DeleteScratchKeysAsync();
             }
         }
-
-        readiness.MarkWarm();
-        LogWarm(logger, Stopwatch.GetElapsedTime(started).TotalMilliseconds, JitInfo.GetCompiledMethodCount());
     }
 
     private async Task RunWorkerAsync(int worker, CancellationToken cancellationToken)
@@ -215,6 +243,9 @@ public sealed partial class HotPathWarmUp(
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Warmed up the hot paths in {Milliseconds:0} ms ({Methods} methods compiled); ready")]
     private static partial void LogWarm(ILogger logger, double milliseconds, long methods);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Took the hot paths to their final tier in {Milliseconds:0} ms ({Methods} methods compiled)")]
+    private static partial void LogFinal(ILogger logger, double milliseconds, long methods);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "The warm-up stopped early; serving anyway")]
     private static partial void LogWarmUpFailed(ILogger logger, Exception exception);

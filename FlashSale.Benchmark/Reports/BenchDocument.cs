@@ -197,7 +197,8 @@ public static class BenchDocument
 
         line("## The first rush after a start, and the second");
         line("");
-        line("api-1 alone, right after the stack came up (the replica had answered nothing but the orchestrator's health checks), then again on "
+        line($"api-1 alone, {results.Fact("first_rush_after")} s after the stack came up, as a replica started before its sale meets the crowd "
+            + "(it had answered nothing but the orchestrator's health checks; its warm-up runs once before it is ready and once after), then again on "
             + "the same process; the same shoppers, seed and stock. Both rushes are driven by `wrk` running `bench/rush.lua` (two threads, each a "
             + "crowd going through every item in an order of its own, buying what it got; the load tool opens the sale and audits it), so that the "
             + "client costs little beside the service; wrk measures the latency of every request, not of each endpoint. CPU per request is each "

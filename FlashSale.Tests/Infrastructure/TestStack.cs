@@ -1,5 +1,7 @@
 using System.Net;
+using FlashSale.Api.WarmUp;
 using FlashSale.Tests.Scenarios;
+using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
 
 namespace FlashSale.Tests.Infrastructure;
@@ -59,6 +61,9 @@ public sealed class TestStack : IAsyncDisposable
             await replica.HealthOnceAsync(wanted);
         }
     }
+
+    // Until the first replica's warm-up has run its pass after ready too.
+    public Task WarmUpFinishedAsync() => Host.Services.GetRequiredService<WarmUpHealthCheck>().Finished.WaitAsync(Waiting.Patience);
 
     public async Task<T> ScalarAsync<T>(string sql, params object[] parameters)
     {

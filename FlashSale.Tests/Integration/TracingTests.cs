@@ -142,6 +142,7 @@ public sealed class TracingTests(Servers servers)
         var spans = new RecordedSpans();
         await using var stack = await StartTracedAsync(spans, configure: s => s.With("FlashSale:WarmUp", "true"));
         await stack.Api.HealthOnceAsync();
+        await stack.WarmUpFinishedAsync();
         var warmedUp = PrometheusText.Parse(await stack.Host.CreateClient().GetStringAsync(new Uri("/metrics", UriKind.Relative)));
         Assert.True(warmedUp.Sum("redis_command_duration_seconds_count") > 100, "the warm-up ran no Redis command");
 

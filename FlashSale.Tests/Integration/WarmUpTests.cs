@@ -4,15 +4,17 @@ using StackExchange.Redis;
 
 namespace FlashSale.Tests.Integration;
 
-// A replica runs its hot paths before it reports ready; none of it may reach a sale, a shopper or the business metrics.
+// A replica runs its hot paths before it reports ready and once more after; none of it may reach a sale, a shopper or
+// the business metrics.
 [Collection(ServersCollection.Name)]
 public sealed class WarmUpTests(Servers servers)
 {
     [Fact]
-    public async Task AReplicaWarmsUpBeforeItIsReadyAndLeavesNothingBehind()
+    public async Task AReplicaWarmsUpBeforeAndAfterItIsReadyAndLeavesNothingBehind()
     {
         await using var stack = await TestStack.StartAsync(servers, s => s.With("FlashSale:WarmUp", "true"));
         await stack.Api.HealthOnceAsync();
+        await stack.WarmUpFinishedAsync();
 
         foreach (var table in (string[])["sales", "checkout_attempts", "purchases", "user_purchase_counts"])
         {
