@@ -96,6 +96,17 @@ public class AspireStack : IAsyncLifetime
 
         return healthy.SetEquals(ReplicaNames) ? null : $"healthy through the gateway: {string.Join(", ", healthy)}";
     });
+
+    // Until every replica has logged the end of its warm-up's pass after ready (as the dashboard holds its logs): a
+    // rush begun before then shares the cores with it, as no crowd meeting a replica started before its sale does.
+    public Task EveryReplicaFinishedWarmingAsync() => Waiting.Eventually(async () =>
+    {
+        using var telemetry = new DashboardTelemetry(Dashboard);
+        using var logs = await telemetry.ReadAsync("logs");
+        var finished = DashboardTelemetry.Objects(logs.RootElement, "body")
+            .Count(log => DashboardTelemetry.LogBody(log).Contains("to their final tier", StringComparison.Ordinal));
+        return finished >= ReplicaNames.Length ? null : $"replicas done warming up: {finished} of {ReplicaNames.Length}";
+    });
 }
 
 [CollectionDefinition(AspireStack.Collection)]

@@ -19,6 +19,7 @@ public sealed class QuietRushTests(RushAspireStack stack, ITestOutputHelper outp
     [Fact]
     public async Task AHealthyRushOfTenThousandItemsDeliversNoAlert()
     {
+        await stack.EveryReplicaFinishedWarmingAsync();
         await SaleHour.StartAtLeastAsync(TimeSpan.FromMinutes(2));
         var sale = await new FlashSaleClient(stack.Client("api")).CurrentSaleOnceAsync();
         Assert.Equal(10_000, sale.TotalItems);
