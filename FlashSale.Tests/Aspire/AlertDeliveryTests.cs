@@ -81,8 +81,7 @@ public sealed class AlertDeliveryTests(AspireStack stack, ITestOutputHelper outp
         {
             using var restart = new CancellationTokenSource(Patience);
             restarted = clock.Elapsed;
-            await stack.App.ResourceCommands.ExecuteCommandAsync(resource, KnownResourceCommands.StartCommand, restart.Token);
-            await stack.App.ResourceNotifications.WaitForResourceHealthyAsync(resource, restart.Token);
+            await stack.App.StartAndWaitHealthyAsync(resource, restart.Token);
         }
 
         await Eventually(async () =>

@@ -125,9 +125,7 @@ public sealed class ReplicaTurnoverTests(AspireStack stack, ITestOutputHelper ou
     {
         await WaitUntilGoneAsync();
         using var timeout = new CancellationTokenSource(Servers.StartTimeout);
-        var result = await stack.App.ResourceCommands.ExecuteCommandAsync(Leaving, KnownResourceCommands.StartCommand, timeout.Token);
-        Assert.True(result.Success, $"{Leaving} did not start again: {result.Message}");
-        await stack.App.ResourceNotifications.WaitForResourceHealthyAsync(Leaving, timeout.Token);
+        await stack.App.StartAndWaitHealthyAsync(Leaving, timeout.Token);
         await stack.EveryReplicaServesAsync();
     }
 

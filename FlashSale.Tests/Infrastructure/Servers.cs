@@ -97,9 +97,7 @@ public sealed class Servers : IAsyncLifetime
         }
 
         using var timeout = new CancellationTokenSource(StartTimeout);
-        var result = await App.ResourceCommands.ExecuteCommandAsync("redis", KnownResourceCommands.StartCommand, timeout.Token);
-        Assert.True(result.Success, $"Redis did not start: {result.Message}");
-        await App.ResourceNotifications.WaitForResourceHealthyAsync("redis", timeout.Token);
+        await App.StartAndWaitHealthyAsync("redis", timeout.Token);
     }
 
     public int ProcessIdOf(string resource) => App.ProcessIdOf(resource);
@@ -156,13 +154,12 @@ public sealed class Servers : IAsyncLifetime
     // After a fault test, whatever happened: PostgreSQL runs again (on its data) and is healthy.
     public async Task EnsurePostgresRunningAsync()
     {
+        using var timeout = new CancellationTokenSource(StartTimeout);
         if (!App.ResourceNotifications.TryGetCurrentState("postgres", out var state) || state.Snapshot.State?.Text != KnownResourceStates.Running)
         {
-            var result = await App.ResourceCommands.ExecuteCommandAsync("postgres", KnownResourceCommands.StartCommand);
-            Assert.True(result.Success, $"PostgreSQL did not start: {result.Message}");
+            await App.StartAndWaitHealthyAsync("postgres", timeout.Token);
         }
 
-        using var timeout = new CancellationTokenSource(StartTimeout);
         await App.ResourceNotifications.WaitForResourceHealthyAsync("postgres", timeout.Token);
     }
 
