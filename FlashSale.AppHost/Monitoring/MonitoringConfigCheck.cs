@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using FlashSale.AppHost.Storage;
 
 namespace FlashSale.AppHost.Monitoring;
@@ -22,14 +21,10 @@ public static class MonitoringConfigCheck
             return;
         }
 
-        var start = new ProcessStartInfo(program, arguments) { RedirectStandardOutput = true, RedirectStandardError = true };
-        using var process = Process.Start(start)!;
-        var output = process.StandardOutput.ReadToEndAsync();
-        var error = process.StandardError.ReadToEnd();
-        process.WaitForExit();
-        if (process.ExitCode != 0)
+        var (exitCode, report) = LocalPrograms.Run(program, arguments);
+        if (exitCode != 0)
         {
-            throw new StackException($"{file} is not a valid configuration ({tool}): {Reason(output.Result + "\n" + error)}");
+            throw new StackException($"{file} is not a valid configuration ({tool}): {Reason(report)}");
         }
     }
 

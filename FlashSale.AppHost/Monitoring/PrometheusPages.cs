@@ -1,4 +1,4 @@
-using System.Diagnostics;
+using FlashSale.AppHost.Storage;
 using System.Text.RegularExpressions;
 
 namespace FlashSale.AppHost.Monitoring;
@@ -17,9 +17,7 @@ public sealed partial record PrometheusPages(string Prefix)
     {
         try
         {
-            using var process = Process.Start(new ProcessStartInfo(program, "--version") { RedirectStandardOutput = true, RedirectStandardError = true })!;
-            var output = process.StandardOutput.ReadToEnd() + process.StandardError.ReadToEnd();
-            process.WaitForExit();
+            var (_, output) = LocalPrograms.Run(program, "--version");
             return Version().Match(output) is { Success: true } match && int.Parse(match.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture) >= 3
                 ? Current
                 : new PrometheusPages("/classic");

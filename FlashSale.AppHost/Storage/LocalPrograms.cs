@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Globalization;
 
 namespace FlashSale.AppHost.Storage;
@@ -40,6 +41,16 @@ public static class LocalPrograms
             .Concat(SystemFolders)
             .Select(folder => Path.Combine(folder, program))
             .FirstOrDefault(File.Exists);
+
+    // Runs a program to its end and returns its exit code and all it wrote (standard output, then standard error).
+    public static (int ExitCode, string Output) Run(string program, params string[] arguments)
+    {
+        using var process = Process.Start(new ProcessStartInfo(program, arguments) { RedirectStandardOutput = true, RedirectStandardError = true })!;
+        var output = process.StandardOutput.ReadToEndAsync();
+        var error = process.StandardError.ReadToEnd();
+        process.WaitForExit();
+        return (process.ExitCode, output.Result + "\n" + error);
+    }
 
     private static bool HoldsPostgres(string folder) =>
         File.Exists(Path.Combine(folder, "postgres")) && File.Exists(Path.Combine(folder, "initdb"));

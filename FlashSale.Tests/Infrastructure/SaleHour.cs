@@ -1,3 +1,5 @@
+using FlashSale.Api.Sales;
+
 namespace FlashSale.Tests.Infrastructure;
 
 // The hourly sale the API opens by itself ends on the hour, and the next begins: a test that buys from it and then
@@ -7,7 +9,7 @@ public static class SaleHour
     public static async Task StartAtLeastAsync(TimeSpan beforeItsEnd)
     {
         var now = DateTimeOffset.UtcNow;
-        var end = new DateTimeOffset(now.Year, now.Month, now.Day, now.Hour, 0, 0, TimeSpan.Zero).AddHours(1);
+        var end = SaleCalendar.WindowAt(now, TimeSpan.FromHours(1)).EndsAt;
         if (end - now < beforeItsEnd)
         {
             await Task.Delay(end - now + TimeSpan.FromSeconds(2));
