@@ -48,7 +48,11 @@ public sealed partial class DatabaseMigrator(
         var failed = false;
         try
         {
-            await using var lockConnection = await dataSource.OpenConnectionAsync(cancellationToken);
+            // Outside the pool, whose connections keep their session when returned: closing this one ends its
+            // session, and so releases the lock, whatever happened while it was held.
+            var unpooled = new NpgsqlConnectionStringBuilder(dataSource.ConnectionString) { Pooling = false }.ConnectionString;
+            await using var lockConnection = new NpgsqlConnection(unpooled);
+            await lockConnection.OpenAsync(cancellationToken);
             await using (var takeLock = new NpgsqlCommand($"select pg_advisory_lock({MigrationLockKey})", lockConnection))
             {
                 await takeLock.ExecuteNonQueryAsync(cancellationToken);
