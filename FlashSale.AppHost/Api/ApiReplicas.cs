@@ -1,5 +1,3 @@
-using System.Net;
-using System.Net.Sockets;
 using FlashSale.AppHost.Storage;
 using Microsoft.Extensions.Configuration;
 
@@ -18,9 +16,8 @@ public sealed record ApiReplicas(
 // N replicas of FlashSale.Api (api-1, api-2...), each its own process (see DotnetApp) with its own endpoint, behind the gateway
 // "api": one stable address (Stack:Port), requests spread round robin. The AppHost's FlashSale section (settings
 // and environment FlashSale__*) reaches every replica, checked first (ReplicaSettings).
-// The gateway reaches each replica on the replica's own port, not through the orchestrator's proxy: the proxy accepts
-// connections for a stopped replica and never answers them, where the replica's own port refuses them at once, which
-// the gateway sees and routes around. The port is chosen once per start, so a replica started again keeps it.
+// The gateway reaches each replica on the replica's own port (LocalPorts), not through the orchestrator's proxy: a
+// stopped replica's port refuses connections at once, which the gateway sees and routes around.
 // Replicas are resources of their own rather than WithReplicas: each is then a named Prometheus target, a named
 // row in the dashboard, and can be stopped and started on its own.
 public static class ApiReplicasExtensions
@@ -34,7 +31,7 @@ public static class ApiReplicasExtensions
         var replicas = Enumerable.Range(1, stack.Replicas).Select(index =>
         {
             var name = ApiReplicas.ReplicaName(index);
-            var replica = builder.AddDotnetApp<Projects.FlashSale_Api>(name, FreeLocalPort(), proxied: false)
+            var replica = builder.AddDotnetApp<Projects.FlashSale_Api>(name, LocalPorts.Free($"API replica {name}"), proxied: false)
                 .WithReference(storage.Database, StorageResources.DatabaseName)
                 .WithReference(storage.Redis, StorageResources.RedisName)
                 .WaitFor(storage.Database)
@@ -69,39 +66,5 @@ public static class ApiReplicasExtensions
         }
 
         return new ApiReplicas(replicas, gateway, adminKey);
-    }
-
-    private static readonly HashSet<int> Taken = [];
-
-    // A free port below the ephemeral range (32768 and up on Linux, 49152 and up elsewhere), from which the kernel picks
-    // ports for outgoing connections and for listeners on port 0: the replica binds its port only once its storage is
-    // ready, and again at each restart, and the port must still be free then. Taken keeps two AppHosts of one process
-    // (the tests) apart.
-    private static int FreeLocalPort()
-    {
-        lock (Taken)
-        {
-            for (var attempt = 0; attempt < 100; attempt++)
-            {
-                var port = Random.Shared.Next(20_000, 32_768);
-                if (Taken.Contains(port))
-                {
-                    continue;
-                }
-
-                try
-                {
-                    using var listener = new TcpListener(IPAddress.Loopback, port);
-                    listener.Start();
-                    Taken.Add(port);
-                    return port;
-                }
-                catch (SocketException)
-                {
-                }
-            }
-        }
-
-        throw new StackException("No free local port between 20000 and 32767 for an API replica.");
     }
 }

@@ -24,7 +24,7 @@ public sealed class LocalDatabaseResource(string name, LocalPostgresResource par
 
 // PostgreSQL from the installed binaries, its cluster in the data folder: initdb runs once (a run-to-completion
 // resource) while the folder holds no cluster, then the server, durable (fsync and synchronous commit on), on
-// localhost only; the flashsale database is created once the server answers.
+// localhost only, on its own port (LocalPorts); the flashsale database is created once the server answers.
 public static class LocalPostgres
 {
     public static IResourceBuilder<LocalDatabaseResource> AddLocalPostgres(this IDistributedApplicationBuilder builder, DataFolder data)
@@ -35,7 +35,7 @@ public static class LocalPostgres
         var server = builder.AddResource(new LocalPostgresResource(StorageResources.PostgresName, postgres, data.Path))
             .WithArgs(postgresPrefix)
             .WithArgs("-D", cluster, "-k", "", "-c", "listen_addresses=localhost", "-c", "max_connections=300")
-            .WithEndpoint(name: LocalPostgresResource.EndpointName, scheme: "tcp", env: "PGPORT")
+            .WithEndpoint(name: LocalPostgresResource.EndpointName, scheme: "tcp", port: LocalPorts.Free("PostgreSQL"), env: "PGPORT", isProxied: false)
             .WithPostgresReadiness();
 
         if (!File.Exists(Path.Combine(cluster, "PG_VERSION")))

@@ -11,7 +11,7 @@ public sealed class LocalRedisResource(string name, string command, string worki
         ReferenceExpression.Create($"{Endpoint.Property(EndpointProperty.Host)}:{Endpoint.Property(EndpointProperty.Port)}");
 }
 
-// redis-server from the installed package, on localhost only, appending every write to its file in the data folder
+// redis-server from the installed package, on localhost only and its own port (LocalPorts), appending every write to its file in the data folder
 // (fsync every second) so that holds and counters survive a restart of the stack.
 public static class LocalRedis
 {
@@ -20,7 +20,7 @@ public static class LocalRedis
         var folder = data.Subfolder("redis");
         Directory.CreateDirectory(folder);
         var redis = builder.AddResource(new LocalRedisResource(StorageResources.RedisName, LocalPrograms.Required("redis-server", "redis-server"), folder))
-            .WithEndpoint(name: LocalRedisResource.EndpointName, scheme: "tcp");
+            .WithEndpoint(name: LocalRedisResource.EndpointName, scheme: "tcp", port: LocalPorts.Free("Redis"), isProxied: false);
         var endpoint = redis.Resource.Endpoint;
         return redis
             .WithArgs(context =>
