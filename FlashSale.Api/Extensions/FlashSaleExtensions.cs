@@ -161,7 +161,7 @@ public static partial class FlashSaleExtensions
                 // A connection goes back to the pool as it is, without DISCARD ALL: that reset also drops every
                 // plan PostgreSQL cached for the connection, so each purchase_batch planned its statements again
                 // (docs/benchmarks-notes.md). FlashSale leaves no session state behind: no SET, no temporary table,
-                // and the migrator unlocks its session lock itself.
+                // and the migrator holds its session lock on a connection outside the pool.
                 if (!Mentions(connectionString, "no ?reset ?on ?close"))
                 {
                     connection.NoResetOnClose = true;

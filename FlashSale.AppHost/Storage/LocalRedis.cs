@@ -11,8 +11,8 @@ public sealed class LocalRedisResource(string name, string command, string worki
         ReferenceExpression.Create($"{Endpoint.Property(EndpointProperty.Host)}:{Endpoint.Property(EndpointProperty.Port)}");
 }
 
-// redis-server from the installed package, on localhost only and its own port (LocalPorts), appending every write to its file in the data folder
-// (fsync every second) so that holds and counters survive a restart of the stack.
+// redis-server from the installed package, on localhost only and its own port (LocalPorts), appending every write
+// to its file in the data folder (fsync every second) so that holds and counters survive a restart of the stack.
 public static class LocalRedis
 {
     public static IResourceBuilder<LocalRedisResource> AddLocalRedis(this IDistributedApplicationBuilder builder, DataFolder data)
