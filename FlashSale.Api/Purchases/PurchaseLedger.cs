@@ -24,7 +24,19 @@ public sealed class PurchaseLedger : IAsyncDisposable
         _queue = new GroupCommitQueue<string, PurchaseOutcome>(RedeemBatchAsync, options.Value.BatchWindow, options.Value.MaxBatchSize);
     }
 
-    public Task<PurchaseOutcome> RedeemAsync(string code, CancellationToken cancellationToken) => _queue.EnqueueAsync(code, cancellationToken);
+    // A code purchase_batch could not decide (its insert met a purchase committed after the batch's snapshot) goes
+    // into the next batch, which sees that purchase.
+    public async Task<PurchaseOutcome> RedeemAsync(string code, CancellationToken cancellationToken)
+    {
+        while (true)
+        {
+            var outcome = await _queue.EnqueueAsync(code, cancellationToken);
+            if (outcome.Outcome != PurchaseOutcome.Retry)
+            {
+                return outcome;
+            }
+        }
+    }
 
     public ValueTask DisposeAsync() => _queue.DisposeAsync();
 

@@ -5,4 +5,5 @@ public sealed record PurchaseOutcome(string Outcome, PurchaseReceipt? Receipt)
 {
     public const string Purchased = "purchased";
     public const string AlreadyPurchased = "already_purchased";
+    public const string Retry = "retry";
 }

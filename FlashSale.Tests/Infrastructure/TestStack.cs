@@ -71,6 +71,8 @@ public sealed class TestStack : IAsyncDisposable
         return (T)(await command.ExecuteScalarAsync())!;
     }
 
+    public ValueTask<NpgsqlConnection> OpenConnectionAsync() => _database.OpenConnectionAsync();
+
     public async Task ExecuteAsync(string sql, params object[] parameters)
     {
         await using var command = Command(sql, parameters);

@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Net;
 using FlashSale.Tests.Infrastructure;
 using FlashSale.Tests.Scenarios;
+using Npgsql;
 
 namespace FlashSale.Tests.Integration;
 
@@ -119,6 +120,44 @@ public sealed class ConcurrencyTests(Servers servers)
         Assert.All(rivals.Where(reply => reply.Status != HttpStatusCode.OK), reply => reply.Refused(HttpStatusCode.Conflict, "item_sold"));
         Assert.Equal(3L, await stack.ScalarAsync<long>("select count(*) from purchases where user_id = 'greedy'"));
         Assert.Equal(3, await stack.ScalarAsync<int>("select purchased from user_purchase_counts where user_id = 'greedy'"));
+    }
+
+    // Another replica's transaction is selling item 2 when the buyer's batch tries to buy it: the batch waits for that
+    // transaction. Once it commits, the buyer's code of item 2 is refused as item_sold, and the code of item 3, which
+    // the limit left to the buyer (one item of two), is bought: the sale the batch met does not use up the buyer's limit.
+    [Fact]
+    public async Task APurchaseThatMeetsAnotherSaleOfItsItemLeavesTheBuyersLimitToTheirOtherCodes()
+    {
+        await using var stack = await TestStack.StartAsync(servers, s => s
+            .With("FlashSale:MaxItemsPerUser", "2")
+            .With("FlashSale:BatchWindow", "00:00:00.100"));
+        var sale = await stack.OpenSaleAsync(60);
+        var first = await GrantInPostgresAsync(stack, sale.Id, 1, "buyer");
+        var contested = await GrantInPostgresAsync(stack, sale.Id, 2, "buyer");
+        var other = await GrantInPostgresAsync(stack, sale.Id, 3, "buyer");
+        (await stack.Api.PurchaseAsync(first)).Ok();
+
+        await using var rival = await stack.OpenConnectionAsync();
+        await using var selling = await rival.BeginTransactionAsync();
+        await using (var insert = new NpgsqlCommand(
+            "insert into purchases (sale_id, item_index, user_id, code, purchased_at) values ($1, 2, 'rival', 'rival-code', now())", rival, selling))
+        {
+            insert.Parameters.Add(new NpgsqlParameter { Value = sale.Id });
+            await insert.ExecuteNonQueryAsync();
+        }
+
+        var purchases = Task.WhenAll(stack.Api.PurchaseAsync(contested), stack.Api.PurchaseAsync(other));
+        await Waiting.Eventually(async () => await stack.ScalarAsync<long>(
+            "select count(*) from pg_stat_activity where datname = current_database() and wait_event_type = 'Lock' and query like '%purchase_batch%'") > 0
+            ? null
+            : "no purchase batch waits for the rival's sale of item 2");
+        await selling.CommitAsync();
+
+        var replies = await purchases;
+        replies[0].Refused(HttpStatusCode.Conflict, "item_sold");
+        replies[1].Ok();
+        Assert.Equal(2, await stack.ScalarAsync<int>("select purchased from user_purchase_counts where user_id = 'buyer'"));
+        Assert.Equal(2L, await stack.ScalarAsync<long>("select count(*) from purchases where user_id = 'buyer'"));
     }
 
     private static async Task<string> GrantInPostgresAsync(TestStack stack, long saleId, int index, string userId)
