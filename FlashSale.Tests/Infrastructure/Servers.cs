@@ -138,17 +138,20 @@ public sealed class Servers : IAsyncLifetime
         await App.ResourceNotifications.WaitForResourceAsync("postgres", [KnownResourceStates.Exited, KnownResourceStates.Finished], timeout.Token);
     }
 
-    // Pauses PostgreSQL (SIGSTOP to the postmaster and every backend): connections stay open, nothing answers.
+    // Pauses PostgreSQL (SIGSTOP to the postmaster and every backend): connections stay open, nothing answers. The
+    // postmaster stops first, so no backend it lists can be reaped (its pid gone) before it is stopped and resumed;
+    // it resumes last, after its backends.
     public async Task<IAsyncDisposable> PausePostgresAsync()
     {
         var postmaster = ProcessIdOf("postgres");
-        int[] processes = [postmaster, .. Signals.ChildrenOf(postmaster)];
-        foreach (var pid in processes)
+        await Signals.SendAsync(postmaster, "STOP");
+        int[] backends = [.. Signals.ChildrenOf(postmaster)];
+        foreach (var pid in backends)
         {
             await Signals.SendAsync(pid, "STOP");
         }
 
-        return new Resume(processes);
+        return new Resume([.. backends, postmaster]);
     }
 
     // After a fault test, whatever happened: PostgreSQL runs again (on its data) and is healthy.
