@@ -24,8 +24,8 @@ public sealed class PurchaseLedger : IAsyncDisposable
         _queue = new GroupCommitQueue<string, PurchaseOutcome>(RedeemBatchAsync, options.Value.BatchWindow, options.Value.MaxBatchSize);
     }
 
-    // A code purchase_batch could not decide (its insert met a purchase committed after the batch's snapshot) goes
-    // into the next batch, which sees that purchase.
+    // A code purchase_batch answered 'retry' (the batch met a purchase its snapshot could not see, of the code's own
+    // item or of the item of another code of the same buyer) goes into the next batch, which sees that purchase.
     public async Task<PurchaseOutcome> RedeemAsync(string code, CancellationToken cancellationToken)
     {
         while (true)
