@@ -34,7 +34,7 @@ public static class Extensions
 
     private const string ServiceNameVariable = "OTEL_SERVICE_NAME";
     private const string MaxTracesPerSecondSetting = "Telemetry:MaxTracesPerSecond";
-    private const uint DefaultMaxTracesPerSecond = 100;
+    private const uint DefaultMaxTracesPerSecond = 10;
 
     public static TBuilder AddServiceDefaults<TBuilder>(this TBuilder builder) where TBuilder : IHostApplicationBuilder
     {

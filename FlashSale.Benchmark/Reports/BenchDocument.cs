@@ -29,7 +29,7 @@ public static class BenchDocument
         Line($"- Load average (1 min) when the bench started: {results.Fact("load_before")}; when it ended: {results.Fact("load_after")}. "
             + $"Other processes running FlashSale or its servers at the start: {results.Fact("other_stacks")}.");
         Line("- **The machine is shared**: the load tool, the API replicas, PostgreSQL (fsync and synchronous commit on), Redis and "
-            + "the Aspire orchestrator (with its dashboard receiving every replica's metrics and logs, and up to 100 new traces a second from each) all run on the same cores, "
+            + "the Aspire orchestrator (with its dashboard receiving every replica's metrics and logs, and up to 10 new traces a second from each) all run on the same cores, "
             + "and so do other people's builds and tests. A load average above the core count means every figure here is lower, and "
             + "noisier, than the same code would give on a quiet machine; compare ratios taken in the same run rather than absolute figures "
             + "across runs.");
