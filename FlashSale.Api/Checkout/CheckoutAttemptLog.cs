@@ -22,6 +22,22 @@ public sealed class CheckoutAttemptLog : IAsyncDisposable
         _queue = new GroupCommitQueue<CheckoutAttempt, bool>(WriteAsync, options.Value.BatchWindow, options.Value.MaxBatchSize);
     }
 
+    // The same queue writing through `write` instead: the warm-up's, which copies each batch in a transaction it
+    // rolls back.
+    internal CheckoutAttemptLog(Database database, IOptions<FlashSaleOptions> options,
+        Func<IReadOnlyList<CheckoutAttempt>, CancellationToken, Task> write)
+    {
+        _database = database;
+        _queue = new GroupCommitQueue<CheckoutAttempt, bool>(
+            async (attempts, _, cancellationToken) =>
+            {
+                await write(attempts, cancellationToken);
+                return Enumerable.Repeat(true, attempts.Count).ToArray();
+            },
+            options.Value.BatchWindow,
+            options.Value.MaxBatchSize);
+    }
+
     public Task RecordAsync(CheckoutAttempt attempt, CancellationToken cancellationToken) =>
         _queue.EnqueueAsync(attempt, cancellationToken);
 

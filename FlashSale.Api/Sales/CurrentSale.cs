@@ -48,6 +48,9 @@ public sealed class CurrentSale(SaleRepository sales) : IDisposable
 
     public void Forget() => _entry = null;
 
+    // Holds this sale as the one known, as if just looked up (the warm-up's own cache, holding its sale 0).
+    public void Hold(Sale sale) => _entry = new Entry([sale], Stopwatch.GetTimestamp());
+
     public void Dispose() => _refresh.Dispose();
 
     private async Task<Sale?> FetchAsync(DateTimeOffset now, CancellationToken cancellationToken)

@@ -1,16 +1,12 @@
 using System.Diagnostics;
 using System.Runtime;
-using System.Text.Json;
 using FlashSale.Api.Checkout;
 using FlashSale.Api.Configuration;
-using FlashSale.Api.Problems;
 using FlashSale.Api.Purchases;
 using FlashSale.Api.Sales;
 using FlashSale.Api.Storage;
 using Microsoft.AspNetCore.Hosting.Server.Features;
-using Microsoft.AspNetCore.Http.Json;
 using Microsoft.Extensions.Options;
-using Npgsql;
 using OpenTelemetry;
 using StackExchange.Redis;
 using IServer = Microsoft.AspNetCore.Hosting.Server.IServer;
@@ -19,18 +15,16 @@ namespace FlashSale.Api.WarmUp;
 
 // Runs a replica's hot paths before it reports ready, and once more after, so the crowd that meets a freshly started
 // replica does not pay for the JIT (docs/benchmarks-notes.md). Nothing it does reaches a sale or a shopper: Redis
-// checkouts and purchase mirrors of sale 0 (ids start at 1; its keys are deleted after), purchases of codes no
-// checkout gave (PostgreSQL finds none and writes nothing), the attempts' COPY in a transaction that is rolled back,
-// the answers' JSON, and GETs of the sales through the replica's own HTTP pipeline. The business metrics count none
-// of it, and none of it is traced.
+// checkouts and purchase mirrors of sale 0 (ids start at 1; its keys are deleted after), the checkout and purchase
+// endpoints run in-process on sale 0 (ScratchShop: attempts copied in transactions that are rolled back, purchases
+// of codes PostgreSQL finds none of or Redis answers), and GETs of the sales through the replica's own HTTP
+// pipeline. The business metrics count none of it, and none of it is traced.
 public sealed partial class HotPathWarmUp(
     IServiceProvider services,
     RedisCommands redis,
     RedisKeys keys,
     PurchaseLedger ledger,
-    NpgsqlDataSource dataSource,
     IServer server,
-    IOptions<JsonOptions> json,
     IOptions<FlashSaleOptions> options,
     WarmUpHealthCheck readiness,
     IHostApplicationLifetime lifetime,
@@ -40,6 +34,10 @@ public sealed partial class HotPathWarmUp(
     private const int Workers = 4;
     private const int Rounds = 100;
     private const int HttpRounds = 40;
+
+    // Before ready, enough calls through the endpoints to have their code compiled, not to take it to its final tier
+    // (each checkout waits for its attempts' copy): the second pass, after ready, does that with every round.
+    private const int FirstPassEndpointRounds = 10;
     private static readonly TimeSpan QuietJit = TimeSpan.FromMilliseconds(300);
     private static readonly TimeSpan MaxSettle = TimeSpan.FromSeconds(10);
 
@@ -71,10 +69,13 @@ public sealed partial class HotPathWarmUp(
     {
         await WhenStartedAsync(stoppingToken);
 
+        // The shoppers' services are built now rather than by the first checkout and purchase, which would otherwise
+        // wait for their constructors, their queues' writers and their instruments.
+        _ = services.GetRequiredService<CheckoutService>();
+        _ = services.GetRequiredService<PurchaseService>();
+
         var started = Stopwatch.GetTimestamp();
-        var now = time.GetUtcNow();
-        Scratch = new Sale(0, now, now.AddMinutes(1), 1_000_000, 1_000_000);
-        var ran = await PassAsync(stoppingToken);
+        var ran = await PassAsync(FirstPassEndpointRounds, stoppingToken);
         readiness.MarkWarm();
         LogWarm(logger, Stopwatch.GetElapsedTime(started).TotalMilliseconds, JitInfo.GetCompiledMethodCount());
 
@@ -84,13 +85,13 @@ public sealed partial class HotPathWarmUp(
         if (ran)
         {
             started = Stopwatch.GetTimestamp();
-            await PassAsync(stoppingToken);
+            await PassAsync(Rounds, stoppingToken);
             LogFinal(logger, Stopwatch.GetElapsedTime(started).TotalMilliseconds, JitInfo.GetCompiledMethodCount());
         }
     }
 
     // The hot paths' rounds, then until the JIT has compiled what they made hot; false when a dependency failed.
-    private async Task<bool> PassAsync(CancellationToken stoppingToken)
+    private async Task<bool> PassAsync(int endpointRounds, CancellationToken stoppingToken)
     {
         try
         {
@@ -98,7 +99,10 @@ public sealed partial class HotPathWarmUp(
             // Its own log lines, after the scope, do.
             using (SuppressInstrumentationScope.Begin())
             {
-                await Task.WhenAll(Enumerable.Range(0, Workers).Select(worker => RunWorkerAsync(worker, stoppingToken)));
+                var now = time.GetUtcNow();
+                Scratch = new Sale(0, now, now.AddMinutes(1), 1_000_000, 1_000_000);
+                await using var shop = new ScratchShop(services, Scratch, _holds);
+                await Task.WhenAll(Enumerable.Range(0, Workers).Select(worker => RunWorkerAsync(worker, shop, endpointRounds, stoppingToken)));
                 await SettleAsync(stoppingToken);
             }
 
@@ -120,7 +124,7 @@ public sealed partial class HotPathWarmUp(
         }
     }
 
-    private async Task RunWorkerAsync(int worker, CancellationToken cancellationToken)
+    private async Task RunWorkerAsync(int worker, ScratchShop shop, int endpointRounds, CancellationToken cancellationToken)
     {
         var user = $"warm-up-{worker}";
         using var http = OwnHttpClient();
@@ -130,12 +134,29 @@ public sealed partial class HotPathWarmUp(
             var item = new ItemId(Scratch.Id, worker * Rounds + round);
             var decision = await _holds.TryHoldAsync(Scratch, item, user, now, now.AddSeconds(2), cancellationToken);
             var code = decision?.Code ?? CheckoutCode.New();
-            SerializeAnswers(code, item, user, now);
-            _ = await ledger.RedeemAsync(CheckoutCode.New(), cancellationToken);
-            await MirrorAsync(code, item, user, now, cancellationToken);
-            if (round % 10 == 0)
+
+            var throughEndpoints = round < endpointRounds;
+            if (throughEndpoints)
             {
-                await CopyAndRollBackAsync(item, user, code, now, cancellationToken);
+                // The hold again (200, the same code), now and then someone else's try (409, and a 400).
+                await shop.CheckoutAsync(user, item.ToString(), cancellationToken);
+                if (round % 10 == 0)
+                {
+                    await shop.CheckoutAsync($"{user}-other", item.ToString(), cancellationToken);
+                    await shop.CheckoutAsync(user, "not-an-item", cancellationToken);
+                }
+            }
+
+            await MirrorAsync(code, item, user, now, cancellationToken);
+            if (throughEndpoints)
+            {
+                // The code bought, now mirrored (Redis answers), and a code no checkout gave (PostgreSQL finds none).
+                await shop.PurchaseAsync(code, cancellationToken);
+                await shop.PurchaseAsync(CheckoutCode.New(), cancellationToken);
+            }
+            else
+            {
+                _ = await ledger.RedeemAsync(CheckoutCode.New(), cancellationToken);
             }
 
             if (http is not null && round < HttpRounds)
@@ -154,27 +175,6 @@ public sealed partial class HotPathWarmUp(
             [keys.Purchase(code), keys.Sold(Scratch.Id), keys.Hold(Scratch.Id, item.Index), keys.UserHolds(Scratch.Id, user), keys.UserPurchased(Scratch.Id, user)],
             [receipt.ToJson(), item.Index, 2_000, code],
             cancellationToken);
-    }
-
-    private void SerializeAnswers(string code, ItemId item, string user, DateTimeOffset now)
-    {
-        var serializer = json.Value.SerializerOptions;
-        _ = JsonSerializer.SerializeToUtf8Bytes(new CheckoutResponse(code, Scratch.Id, item.ToString(), user, now), serializer);
-        _ = JsonSerializer.SerializeToUtf8Bytes(new PurchaseReceipt(0, Scratch.Id, item.ToString(), user, now), serializer);
-        _ = JsonSerializer.SerializeToUtf8Bytes(new Microsoft.AspNetCore.Mvc.ProblemDetails { Status = 409, Title = ProblemCodes.ItemReserved }, serializer);
-    }
-
-    private async Task CopyAndRollBackAsync(ItemId item, string user, string code, DateTimeOffset now, CancellationToken cancellationToken)
-    {
-        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
-        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
-        CheckoutAttempt[] attempts =
-        [
-            new(now, user, item.ToString(), Scratch.Id, item.Index, CheckoutAttempt.Granted, code, now),
-            new(now, user, item.ToString(), null, null, ProblemCodes.ItemReserved, null, null),
-        ];
-        await CheckoutAttemptLog.CopyAsync(connection, attempts, cancellationToken);
-        await transaction.RollbackAsync(cancellationToken);
     }
 
     private static async Task ReadSalesAsync(HttpClient http, CancellationToken cancellationToken)
