@@ -13,29 +13,20 @@ namespace FlashSale.Api.Checkout;
 // with one binary COPY (one round trip and one commit for the whole batch).
 public sealed class CheckoutAttemptLog : IAsyncDisposable
 {
-    private readonly Database _database;
+    private readonly Func<IReadOnlyList<CheckoutAttempt>, CancellationToken, Task> _copy;
     private readonly GroupCommitQueue<CheckoutAttempt, bool> _queue;
 
     public CheckoutAttemptLog(Database database, IOptions<FlashSaleOptions> options)
+        : this(options, (attempts, cancellationToken) => database.RunAsync(
+            QueryTypes.Copy, Tables.CheckoutAttempts, (connection, ct) => CopyAsync(connection, attempts, ct), cancellationToken))
     {
-        _database = database;
-        _queue = new GroupCommitQueue<CheckoutAttempt, bool>(WriteAsync, options.Value.BatchWindow, options.Value.MaxBatchSize);
     }
 
-    // The same queue writing through `write` instead: the warm-up's, which copies each batch in a transaction it
-    // rolls back.
-    internal CheckoutAttemptLog(Database database, IOptions<FlashSaleOptions> options,
-        Func<IReadOnlyList<CheckoutAttempt>, CancellationToken, Task> write)
+    // The same queue storing each batch through `copy`: the warm-up's copies it in a transaction it rolls back.
+    internal CheckoutAttemptLog(IOptions<FlashSaleOptions> options, Func<IReadOnlyList<CheckoutAttempt>, CancellationToken, Task> copy)
     {
-        _database = database;
-        _queue = new GroupCommitQueue<CheckoutAttempt, bool>(
-            async (attempts, _, cancellationToken) =>
-            {
-                await write(attempts, cancellationToken);
-                return Enumerable.Repeat(true, attempts.Count).ToArray();
-            },
-            options.Value.BatchWindow,
-            options.Value.MaxBatchSize);
+        _copy = copy;
+        _queue = new GroupCommitQueue<CheckoutAttempt, bool>(WriteAsync, options.Value.BatchWindow, options.Value.MaxBatchSize);
     }
 
     public Task RecordAsync(CheckoutAttempt attempt, CancellationToken cancellationToken) =>
@@ -50,7 +41,7 @@ public sealed class CheckoutAttemptLog : IAsyncDisposable
             "checkout_attempts write", ActivityKind.Internal, parentContext: default, links: requests);
         activity?.SetTag("flashsale.batch.size", attempts.Count);
 
-        await _database.RunAsync(QueryTypes.Copy, Tables.CheckoutAttempts, (connection, ct) => CopyAsync(connection, attempts, ct), cancellationToken);
+        await _copy(attempts, cancellationToken);
 
         return Enumerable.Repeat(true, attempts.Count).ToArray();
     }

@@ -31,7 +31,6 @@ public sealed class ScratchShop : IServiceProvider, IAsyncDisposable
     {
         _services = services;
         var dataSource = services.GetRequiredService<NpgsqlDataSource>();
-        var database = services.GetRequiredService<Database>();
         var options = services.GetRequiredService<IOptions<FlashSaleOptions>>();
         var readOnly = new NpgsqlConnectionStringBuilder(dataSource.ConnectionString);
         readOnly.Options = $"{readOnly.Options} -c default_transaction_read_only=on".Trim();
@@ -39,7 +38,7 @@ public sealed class ScratchShop : IServiceProvider, IAsyncDisposable
 
         _currentSale = ActivatorUtilities.CreateInstance<CurrentSale>(services);
         _currentSale.Hold(sale);
-        _attempts = new CheckoutAttemptLog(database, options, (attempts, ct) => CopyAndRollBackAsync(dataSource, attempts, ct));
+        _attempts = new CheckoutAttemptLog(options, (attempts, ct) => CopyAndRollBackAsync(dataSource, attempts, ct));
         var metrics = new SaleFlowMetrics(_meters);
         var postgresHolds = new PostgresHolds(new Database(_readOnly, services.GetRequiredService<DatabaseMetrics>()));
         _checkout = ActivatorUtilities.CreateInstance<CheckoutService>(services, _currentSale, holds, postgresHolds, _attempts, metrics);
@@ -72,7 +71,7 @@ public sealed class ScratchShop : IServiceProvider, IAsyncDisposable
     }
 
     // One binary COPY of the attempts, as the shoppers' log writes them, in a transaction that is rolled back.
-    internal static async Task CopyAndRollBackAsync(NpgsqlDataSource dataSource, IReadOnlyList<CheckoutAttempt> attempts, CancellationToken cancellationToken)
+    private static async Task CopyAndRollBackAsync(NpgsqlDataSource dataSource, IReadOnlyList<CheckoutAttempt> attempts, CancellationToken cancellationToken)
     {
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
