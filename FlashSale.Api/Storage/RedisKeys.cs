@@ -6,9 +6,19 @@ namespace FlashSale.Api.Storage;
 
 // Every Redis key FlashSale uses. Per-sale keys share the prefix "{prefix}:sale:{id}:"; user ids are
 // validated to a safe alphabet before they get here.
-public sealed class RedisKeys(IOptions<FlashSaleOptions> options)
+public sealed class RedisKeys
 {
-    private readonly string _prefix = options.Value.RedisKeyPrefix;
+    private readonly string _prefix;
+
+    public RedisKeys(IOptions<FlashSaleOptions> options)
+        : this(options.Value.RedisKeyPrefix)
+    {
+    }
+
+    private RedisKeys(string prefix) => _prefix = prefix;
+
+    // Keys no other replica uses, under the same prefix: "{prefix}:warm-up:{random}:sale:0:...".
+    public RedisKeys ForWarmUp() => new($"{_prefix}:warm-up:{Guid.NewGuid():N}");
 
     public string SalePrefix(long saleId) => $"{_prefix}:sale:{saleId}:";
 

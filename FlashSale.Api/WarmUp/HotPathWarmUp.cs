@@ -15,10 +15,11 @@ namespace FlashSale.Api.WarmUp;
 
 // Runs a replica's hot paths before it reports ready, and once more after, so the crowd that meets a freshly started
 // replica does not pay for the JIT (docs/benchmarks-notes.md). Nothing it does reaches a sale or a shopper: Redis
-// checkouts and purchase mirrors of sale 0 (ids start at 1; its keys are deleted after), the checkout and purchase
-// endpoints run in-process on sale 0 (ScratchShop: attempts copied in transactions that are rolled back, purchases
-// of codes PostgreSQL finds none of or Redis answers), and GETs of the sales through the replica's own HTTP
-// pipeline. The business metrics count none of it, and none of it is traced.
+// checkouts and purchase mirrors of sale 0 (ids start at 1) on keys of this replica's own, deleted after
+// (ScratchRedis); the checkout and purchase endpoints run in-process on sale 0 (ScratchShop: attempts copied in
+// transactions that are rolled back, purchases of codes PostgreSQL finds none of or Redis answers); and GETs of the
+// sales through the replica's own HTTP pipeline. The business metrics and the lock metrics count none of it, and none
+// of it is traced.
 public sealed partial class HotPathWarmUp(
     IServiceProvider services,
     RedisCommands redis,
@@ -41,10 +42,7 @@ public sealed partial class HotPathWarmUp(
     private static readonly TimeSpan QuietJit = TimeSpan.FromMilliseconds(300);
     private static readonly TimeSpan MaxSettle = TimeSpan.FromSeconds(10);
 
-    // The shoppers' code with a sale state of its own: its second pass runs beside shoppers, and a Redis failure they
-    // noted must be left for their sale's reload, never taken up by sale 0's.
-    private readonly RedisHolds _holds = ActivatorUtilities.CreateInstance<RedisHolds>(
-        services, ActivatorUtilities.CreateInstance<RedisSaleState>(services));
+    private readonly ScratchRedis _redis = new(services, keys);
 
     // Sale ids start at 1: no shopper can name sale 0's items.
     private Sale Scratch { get; set; } = null!;
@@ -101,7 +99,7 @@ public sealed partial class HotPathWarmUp(
             {
                 var now = time.GetUtcNow();
                 Scratch = new Sale(0, now, now.AddMinutes(1), 1_000_000, 1_000_000);
-                await using var shop = new ScratchShop(services, Scratch, _holds);
+                await using var shop = new ScratchShop(services, Scratch, _redis);
                 await Task.WhenAll(Enumerable.Range(0, Workers).Select(worker => RunWorkerAsync(worker, shop, endpointRounds, stoppingToken)));
                 await SettleAsync(stoppingToken);
             }
@@ -132,7 +130,7 @@ public sealed partial class HotPathWarmUp(
         {
             var now = time.GetUtcNow();
             var item = new ItemId(Scratch.Id, worker * Rounds + round);
-            var decision = await _holds.TryHoldAsync(Scratch, item, user, now, now.AddSeconds(2), cancellationToken);
+            var decision = await _redis.Holds.TryHoldAsync(Scratch, item, user, now, now.AddSeconds(2), cancellationToken);
             var code = decision?.Code ?? CheckoutCode.New();
 
             var throughEndpoints = round < endpointRounds;
@@ -170,9 +168,10 @@ public sealed partial class HotPathWarmUp(
     private Task<RedisResult> MirrorAsync(string code, ItemId item, string user, DateTimeOffset now, CancellationToken cancellationToken)
     {
         var receipt = new PurchaseReceipt(0, Scratch.Id, item.ToString(), user, now);
+        var own = _redis.Keys;
         return redis.ScriptAsync(
             RedisScript.PurchaseCommitted,
-            [keys.Purchase(code), keys.Sold(Scratch.Id), keys.Hold(Scratch.Id, item.Index), keys.UserHolds(Scratch.Id, user), keys.UserPurchased(Scratch.Id, user)],
+            [own.Purchase(code), own.Sold(Scratch.Id), own.Hold(Scratch.Id, item.Index), own.UserHolds(Scratch.Id, user), own.UserPurchased(Scratch.Id, user)],
             [receipt.ToJson(), item.Index, 2_000, code],
             cancellationToken);
     }
@@ -223,11 +222,12 @@ public sealed partial class HotPathWarmUp(
 
     private async Task DeleteScratchKeysAsync()
     {
-        List<RedisKey> scratch = [keys.Loaded(Scratch.Id), keys.Sold(Scratch.Id)];
+        var own = _redis.Keys;
+        List<RedisKey> scratch = [own.Loaded(Scratch.Id), own.Sold(Scratch.Id)];
         for (var worker = 0; worker < Workers; worker++)
         {
-            scratch.Add(keys.UserHolds(Scratch.Id, $"warm-up-{worker}"));
-            scratch.Add(keys.UserPurchased(Scratch.Id, $"warm-up-{worker}"));
+            scratch.Add(own.UserHolds(Scratch.Id, $"warm-up-{worker}"));
+            scratch.Add(own.UserPurchased(Scratch.Id, $"warm-up-{worker}"));
         }
 
         try
@@ -238,6 +238,12 @@ public sealed partial class HotPathWarmUp(
         {
             // They expire by themselves within the hour; nothing reads sale 0.
         }
+    }
+
+    public override void Dispose()
+    {
+        _redis.Dispose();
+        base.Dispose();
     }
 
     private async Task WhenStartedAsync(CancellationToken cancellationToken)

@@ -1,4 +1,3 @@
-using System.Diagnostics.Metrics;
 using FlashSale.Api.Checkout;
 using FlashSale.Api.Configuration;
 using FlashSale.Api.Purchases;
@@ -15,11 +14,10 @@ namespace FlashSale.Api.WarmUp;
 // attempts in transactions it rolls back, and its PostgreSQL fallback (taken only when Redis fails) runs read-only;
 // both services count into meters nobody reads ("FlashSale.*" is what telemetry subscribes to). Without it, the
 // crowd at a replica's first sale paid for compiling about a thousand methods of these paths.
-public sealed class ScratchShop : IServiceProvider, IAsyncDisposable
+internal sealed class ScratchShop : IServiceProvider, IAsyncDisposable
 {
     private readonly IServiceProvider _services;
     private readonly NpgsqlDataSource _readOnly;
-    private readonly UnheardMeters _meters = new();
     private readonly CurrentSale _currentSale;
     private readonly CheckoutAttemptLog _attempts;
     private readonly CheckoutService _checkout;
@@ -27,7 +25,7 @@ public sealed class ScratchShop : IServiceProvider, IAsyncDisposable
     private readonly RequestDelegate _checkoutEndpoint;
     private readonly RequestDelegate _purchaseEndpoint;
 
-    public ScratchShop(IServiceProvider services, Sale sale, RedisHolds holds)
+    public ScratchShop(IServiceProvider services, Sale sale, ScratchRedis redis)
     {
         _services = services;
         var dataSource = services.GetRequiredService<NpgsqlDataSource>();
@@ -39,11 +37,10 @@ public sealed class ScratchShop : IServiceProvider, IAsyncDisposable
         _currentSale = ActivatorUtilities.CreateInstance<CurrentSale>(services);
         _currentSale.Hold(sale);
         _attempts = new CheckoutAttemptLog(options, (attempts, ct) => CopyAndRollBackAsync(dataSource, attempts, ct));
-        var metrics = new SaleFlowMetrics(_meters);
+        var metrics = new SaleFlowMetrics(redis.Meters);
         var postgresHolds = new PostgresHolds(new Database(_readOnly, services.GetRequiredService<DatabaseMetrics>()));
-        _checkout = ActivatorUtilities.CreateInstance<CheckoutService>(services, _currentSale, holds, postgresHolds, _attempts, metrics);
-        _purchase = ActivatorUtilities.CreateInstance<PurchaseService>(
-            services, _currentSale, ActivatorUtilities.CreateInstance<RedisSaleState>(services), metrics);
+        _checkout = ActivatorUtilities.CreateInstance<CheckoutService>(services, _currentSale, redis.Holds, postgresHolds, _attempts, metrics);
+        _purchase = ActivatorUtilities.CreateInstance<PurchaseService>(services, _currentSale, redis.Keys, redis.SaleState, metrics);
 
         var endpoints = services.GetRequiredService<EndpointDataSource>().Endpoints.OfType<RouteEndpoint>().ToList();
         _checkoutEndpoint = Post(endpoints, "/checkout");
@@ -66,7 +63,6 @@ public sealed class ScratchShop : IServiceProvider, IAsyncDisposable
     {
         await _attempts.DisposeAsync();
         _currentSale.Dispose();
-        _meters.Dispose();
         await _readOnly.DisposeAsync();
     }
 
@@ -90,19 +86,5 @@ public sealed class ScratchShop : IServiceProvider, IAsyncDisposable
         context.Request.QueryString = query;
         context.Response.Body = Stream.Null;
         await endpoint(context);
-    }
-
-    private sealed class UnheardMeters : IMeterFactory
-    {
-        private readonly List<Meter> _meters = [];
-
-        public Meter Create(MeterOptions options)
-        {
-            var meter = new Meter($"WarmUp.{options.Name}", options.Version);
-            _meters.Add(meter);
-            return meter;
-        }
-
-        public void Dispose() => _meters.ForEach(meter => meter.Dispose());
     }
 }
