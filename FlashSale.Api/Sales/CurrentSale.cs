@@ -48,7 +48,7 @@ public sealed class CurrentSale(SaleRepository sales) : IDisposable
 
     public void Forget() => _entry = null;
 
-    // Holds this sale as the one known, as if just looked up (the warm-up's own cache, holding its sale 0).
+    // Holds this sale as the one known, as if just looked up (the warm-up's own cache, holding its scratch sale).
     public void Hold(Sale sale) => _entry = new Entry([sale], Stopwatch.GetTimestamp());
 
     public void Dispose() => _refresh.Dispose();

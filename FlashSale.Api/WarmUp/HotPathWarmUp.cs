@@ -15,8 +15,8 @@ namespace FlashSale.Api.WarmUp;
 
 // Runs a replica's hot paths before it reports ready, and once more after, so the crowd that meets a freshly started
 // replica does not pay for the JIT (docs/benchmarks-notes.md). Nothing it does reaches a sale or a shopper: Redis
-// checkouts and purchase mirrors of sale 0 (ids start at 1) on keys of this replica's own, deleted after
-// (ScratchRedis); the checkout and purchase endpoints run in-process on sale 0 (ScratchShop: attempts copied in
+// checkouts and purchase mirrors of a scratch sale no shopper can reach, on keys of this replica's own, deleted after
+// (ScratchRedis); the checkout and purchase endpoints run in-process on that sale (ScratchShop: attempts copied in
 // transactions that are rolled back, purchases of codes PostgreSQL finds none of or Redis answers); and GETs of the
 // sales through the replica's own HTTP pipeline. The business metrics and the lock metrics count none of it, and none
 // of it is traced.
@@ -44,7 +44,10 @@ public sealed partial class HotPathWarmUp(
 
     private readonly ScratchRedis _redis = new(services, keys);
 
-    // Sale ids start at 1: no shopper can name sale 0's items.
+    // The last id a sale could take (PostgreSQL counts sale ids up from 1): its items are valid item ids, so the
+    // checkouts go the shoppers' whole way, and only the warm-up's own services know the sale.
+    private const long ScratchSaleId = long.MaxValue;
+
     private Sale Scratch { get; set; } = null!;
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
@@ -98,7 +101,7 @@ public sealed partial class HotPathWarmUp(
             using (SuppressInstrumentationScope.Begin())
             {
                 var now = time.GetUtcNow();
-                Scratch = new Sale(0, now, now.AddMinutes(1), 1_000_000, 1_000_000);
+                Scratch = new Sale(ScratchSaleId, now, now.AddMinutes(1), 1_000_000, 1_000_000);
                 await using var shop = new ScratchShop(services, Scratch, _redis);
                 await Task.WhenAll(Enumerable.Range(0, Workers).Select(worker => RunWorkerAsync(worker, shop, endpointRounds, stoppingToken)));
                 await SettleAsync(stoppingToken);
@@ -164,7 +167,7 @@ public sealed partial class HotPathWarmUp(
         }
     }
 
-    // What the purchase path tells Redis after a commit, on sale 0's keys.
+    // What the purchase path tells Redis after a commit, on the scratch sale's keys.
     private Task<RedisResult> MirrorAsync(string code, ItemId item, string user, DateTimeOffset now, CancellationToken cancellationToken)
     {
         var receipt = new PurchaseReceipt(0, Scratch.Id, item.ToString(), user, now);
@@ -236,7 +239,7 @@ public sealed partial class HotPathWarmUp(
         }
         catch (Exception exception) when (RedisCommands.IsFailure(exception))
         {
-            // They expire by themselves within the hour; nothing reads sale 0.
+            // They expire by themselves within the hour; nothing reads the scratch sale.
         }
     }
 

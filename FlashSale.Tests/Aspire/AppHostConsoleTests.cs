@@ -39,7 +39,7 @@ public sealed class AppHostConsoleTests
 
         await appHost.InterruptAsync();
 
-        Assert.NotNull(await appHost.ExitCodeAsync());
+        Assert.True(await appHost.ExitCodeAsync() is not null, $"The AppHost did not stop after Ctrl-C:\n{appHost.Console}");
         AssertNoStackTrace(appHost.Console);
         await appHost.WaitUntilNothingIsLeftAsync();
     }
