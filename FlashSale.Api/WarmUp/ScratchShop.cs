@@ -36,9 +36,12 @@ internal sealed class ScratchShop : IServiceProvider, IAsyncDisposable
 
         _currentSale = ActivatorUtilities.CreateInstance<CurrentSale>(services);
         _currentSale.Hold(sale);
-        _attempts = new CheckoutAttemptLog(options, (attempts, ct) => CopyAndRollBackAsync(dataSource, attempts, ct));
+        var unheard = new DatabaseMetrics(redis.Meters);
+        var database = new Database(dataSource, unheard);
+        _attempts = new CheckoutAttemptLog(options, (attempts, cancellationToken) => database.RunAsync(
+            QueryTypes.Copy, Tables.CheckoutAttempts, (connection, ct) => CopyAndRollBackAsync(connection, attempts, ct), cancellationToken));
         var metrics = new SaleFlowMetrics(redis.Meters);
-        var postgresHolds = new PostgresHolds(new Database(_readOnly, services.GetRequiredService<DatabaseMetrics>()));
+        var postgresHolds = new PostgresHolds(new Database(_readOnly, unheard));
         _checkout = ActivatorUtilities.CreateInstance<CheckoutService>(services, _currentSale, redis.Holds, postgresHolds, _attempts, metrics);
         _purchase = ActivatorUtilities.CreateInstance<PurchaseService>(services, _currentSale, redis.Keys, redis.SaleState, metrics);
 
@@ -66,10 +69,10 @@ internal sealed class ScratchShop : IServiceProvider, IAsyncDisposable
         await _readOnly.DisposeAsync();
     }
 
-    // One binary COPY of the attempts, as the shoppers' log writes them, in a transaction that is rolled back.
-    private static async Task CopyAndRollBackAsync(NpgsqlDataSource dataSource, IReadOnlyList<CheckoutAttempt> attempts, CancellationToken cancellationToken)
+    // One binary COPY of the attempts, as the shoppers' log writes them through Database, in a transaction that is
+    // rolled back.
+    private static async Task CopyAndRollBackAsync(NpgsqlConnection connection, IReadOnlyList<CheckoutAttempt> attempts, CancellationToken cancellationToken)
     {
-        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
         await CheckoutAttemptLog.CopyAsync(connection, attempts, cancellationToken);
         await transaction.RollbackAsync(cancellationToken);
