@@ -17,7 +17,7 @@ public sealed class RedisKeys
 
     private RedisKeys(string prefix) => _prefix = prefix;
 
-    // Keys no other replica uses, under the same prefix: "{prefix}:warm-up:{random}:sale:0:...".
+    // Keys no other replica uses, under the same prefix: "{prefix}:warm-up:{random}:sale:{id}:...".
     public RedisKeys ForWarmUp() => new($"{_prefix}:warm-up:{Guid.NewGuid():N}");
 
     public string SalePrefix(long saleId) => $"{_prefix}:sale:{saleId}:";

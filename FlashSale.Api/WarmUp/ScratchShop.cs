@@ -10,10 +10,10 @@ using Npgsql;
 namespace FlashSale.Api.WarmUp;
 
 // The shoppers' two endpoints, run in-process by the warm-up through their real request delegates (binding, services,
-// the answers' JSON and problems), with services of their own: the checkout service sees only the warm-up's scratch sale, stores its
-// attempts in transactions it rolls back, and its PostgreSQL fallback (taken only when Redis fails) runs read-only;
-// both services count into meters nobody reads ("FlashSale.*" is what telemetry subscribes to). Without it, the
-// crowd at a replica's first sale paid for compiling about a thousand methods of these paths.
+// the answers' JSON and problems), with services of their own: the checkout service sees only the warm-up's scratch
+// sale, stores its attempts in transactions it rolls back, and its PostgreSQL fallback (taken only when Redis fails)
+// runs read-only; both services count into meters nobody reads ("FlashSale.*" is what telemetry subscribes to).
+// Without it, the crowd at a replica's first sale paid for compiling about a thousand methods of these paths.
 internal sealed class ScratchShop : IServiceProvider, IAsyncDisposable
 {
     private readonly IServiceProvider _services;

@@ -36,8 +36,8 @@ public sealed class WarmUpTests(Servers servers)
         Assert.Equal(0, metrics.Sum("purchase_attempts_total"));
         Assert.True(metrics.Sum("redis_command_duration_seconds_count") > 100, "the warm-up ran no Redis command");
 
-        // Its scratch sale is loaded under a lock of its own that the lock-contention alert never sees: replicas warming up
-        // at once, each with four workers, once made that alert fire after a quiet rush.
+        // Its scratch sale is loaded under a lock of its own that the lock-contention alert never sees: replicas warming
+        // up at once, each with four workers, once made that alert fire after a quiet rush.
         Assert.Equal(0, metrics.Sum("redis_lock_attempts_total", ("lock_type", RedisLock.RedisRebuild)));
 
         // Its checkouts went the shoppers' whole way: granted by Redis and stored, refused to another shopper.
