@@ -13,18 +13,20 @@ namespace FlashSale.Api.Checkout;
 // with one binary COPY (one round trip and one commit for the whole batch).
 public sealed class CheckoutAttemptLog : IAsyncDisposable
 {
-    private readonly Func<IReadOnlyList<CheckoutAttempt>, CancellationToken, Task> _copy;
+    private readonly Database _database;
+    private readonly Func<NpgsqlConnection, IReadOnlyList<CheckoutAttempt>, CancellationToken, Task> _copy;
     private readonly GroupCommitQueue<CheckoutAttempt, bool> _queue;
 
     public CheckoutAttemptLog(Database database, IOptions<FlashSaleOptions> options)
-        : this(options, (attempts, cancellationToken) => database.RunAsync(
-            QueryTypes.Copy, Tables.CheckoutAttempts, (connection, ct) => CopyAsync(connection, attempts, ct), cancellationToken))
+        : this(database, options, CopyAsync)
     {
     }
 
-    // The same queue storing each batch through `copy`: the warm-up's copies it in a transaction it rolls back.
-    internal CheckoutAttemptLog(IOptions<FlashSaleOptions> options, Func<IReadOnlyList<CheckoutAttempt>, CancellationToken, Task> copy)
+    // The same queue and Database path with each batch's COPY made by `copy`: the warm-up's rolls it back.
+    internal CheckoutAttemptLog(
+        Database database, IOptions<FlashSaleOptions> options, Func<NpgsqlConnection, IReadOnlyList<CheckoutAttempt>, CancellationToken, Task> copy)
     {
+        _database = database;
         _copy = copy;
         _queue = new GroupCommitQueue<CheckoutAttempt, bool>(WriteAsync, options.Value.BatchWindow, options.Value.MaxBatchSize);
     }
@@ -41,7 +43,7 @@ public sealed class CheckoutAttemptLog : IAsyncDisposable
             "checkout_attempts write", ActivityKind.Internal, parentContext: default, links: requests);
         activity?.SetTag("flashsale.batch.size", attempts.Count);
 
-        await _copy(attempts, cancellationToken);
+        await _database.RunAsync(QueryTypes.Copy, Tables.CheckoutAttempts, (connection, ct) => _copy(connection, attempts, ct), cancellationToken);
 
         return Enumerable.Repeat(true, attempts.Count).ToArray();
     }

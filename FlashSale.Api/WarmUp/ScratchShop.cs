@@ -37,9 +37,7 @@ internal sealed class ScratchShop : IServiceProvider, IAsyncDisposable
         _currentSale = ActivatorUtilities.CreateInstance<CurrentSale>(services);
         _currentSale.Hold(sale);
         var unheard = new DatabaseMetrics(redis.Meters);
-        var database = new Database(dataSource, unheard);
-        _attempts = new CheckoutAttemptLog(options, (attempts, cancellationToken) => database.RunAsync(
-            QueryTypes.Copy, Tables.CheckoutAttempts, (connection, ct) => CopyAndRollBackAsync(connection, attempts, ct), cancellationToken));
+        _attempts = new CheckoutAttemptLog(new Database(dataSource, unheard), options, CopyAndRollBackAsync);
         var metrics = new SaleFlowMetrics(redis.Meters);
         var postgresHolds = new PostgresHolds(new Database(_readOnly, unheard));
         _checkout = ActivatorUtilities.CreateInstance<CheckoutService>(services, _currentSale, redis.Holds, postgresHolds, _attempts, metrics);
@@ -69,8 +67,7 @@ internal sealed class ScratchShop : IServiceProvider, IAsyncDisposable
         await _readOnly.DisposeAsync();
     }
 
-    // One binary COPY of the attempts, as the shoppers' log writes them through Database, in a transaction that is
-    // rolled back.
+    // One binary COPY of the attempts, as the shoppers' log writes them, in a transaction that is rolled back.
     private static async Task CopyAndRollBackAsync(NpgsqlConnection connection, IReadOnlyList<CheckoutAttempt> attempts, CancellationToken cancellationToken)
     {
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
