@@ -99,8 +99,7 @@ public sealed partial class PurchaseService(
         {
             await redis.ScriptAsync(
                 RedisScript.PurchaseCommitted,
-                [keys.Purchase(code), keys.Sold(receipt.SaleId), keys.Hold(receipt.SaleId, item.Index),
-                    keys.UserHolds(receipt.SaleId, receipt.UserId), keys.UserPurchased(receipt.SaleId, receipt.UserId)],
+                keys.PurchaseCommitted(code, receipt.SaleId, item.Index, receipt.UserId),
                 [receipt.ToJson(), item.Index, lifetime, code],
                 cancellationToken);
         }

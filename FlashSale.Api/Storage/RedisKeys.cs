@@ -38,5 +38,9 @@ public sealed class RedisKeys
 
     public RedisKey Purchase(string code) => PurchasePrefix + code;
 
+    // The keys purchase_committed.lua writes, in its KEYS order.
+    public RedisKey[] PurchaseCommitted(string code, long saleId, int itemIndex, string userId) =>
+        [Purchase(code), Sold(saleId), Hold(saleId, itemIndex), UserHolds(saleId, userId), UserPurchased(saleId, userId)];
+
     public RedisKey Lock(string lockType, string resource) => $"{_prefix}:lock:{lockType}:{resource}";
 }

@@ -171,10 +171,9 @@ public sealed partial class HotPathWarmUp(
     private Task<RedisResult> MirrorAsync(string code, ItemId item, string user, DateTimeOffset now, CancellationToken cancellationToken)
     {
         var receipt = new PurchaseReceipt(0, Scratch.Id, item.ToString(), user, now);
-        var own = _redis.Keys;
         return redis.ScriptAsync(
             RedisScript.PurchaseCommitted,
-            [own.Purchase(code), own.Sold(Scratch.Id), own.Hold(Scratch.Id, item.Index), own.UserHolds(Scratch.Id, user), own.UserPurchased(Scratch.Id, user)],
+            _redis.Keys.PurchaseCommitted(code, Scratch.Id, item.Index, user),
             [receipt.ToJson(), item.Index, 2_000, code],
             cancellationToken);
     }
