@@ -4,7 +4,7 @@ using OpenTelemetry;
 
 namespace FlashSale.Api.Batching;
 
-// Group commit: requests wait here while one writer gathers them for a moment (BatchWindow, or until
+// Group commit: requests wait here while one writer gathers them for a moment (BatchWindow, at most
 // MaxBatchSize), stores them with a single statement and commit, and only then completes every waiting
 // request with its own result. A failed write fails every request of that batch: nothing is acknowledged
 // that is not stored.
@@ -65,31 +65,23 @@ public sealed class GroupCommitQueue<TRequest, TResult> : IAsyncDisposable
         }
     }
 
+    // What is waiting, then what arrived within the window. The window is a delay, not a wait for more that is
+    // cancelled when it closes: a cancelled wait throws, and that was one exception per batch.
     private async Task GatherAsync(ChannelReader<Pending> reader, List<Pending> batch)
     {
-        while (batch.Count < _maxBatch && reader.TryRead(out var first))
+        TakeWaiting(reader, batch);
+        if (batch.Count < _maxBatch && _window > TimeSpan.Zero)
         {
-            batch.Add(first);
+            await Task.Delay(_window);
+            TakeWaiting(reader, batch);
         }
+    }
 
-        if (batch.Count >= _maxBatch || _window <= TimeSpan.Zero)
+    private void TakeWaiting(ChannelReader<Pending> reader, List<Pending> batch)
+    {
+        while (batch.Count < _maxBatch && reader.TryRead(out var next))
         {
-            return;
-        }
-
-        using var windowClosed = new CancellationTokenSource(_window);
-        try
-        {
-            while (batch.Count < _maxBatch && await reader.WaitToReadAsync(windowClosed.Token))
-            {
-                while (batch.Count < _maxBatch && reader.TryRead(out var next))
-                {
-                    batch.Add(next);
-                }
-            }
-        }
-        catch (OperationCanceledException) when (windowClosed.IsCancellationRequested)
-        {
+            batch.Add(next);
         }
     }
 
