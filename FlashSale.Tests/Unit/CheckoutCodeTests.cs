@@ -15,6 +15,16 @@ public sealed class CheckoutCodeTests
         Assert.InRange(ones / (1000.0 * 128), 0.48, 0.52);
     }
 
+    [Fact]
+    public void CodesDrawnOnManyThreadsAtOnceAreAllDifferent()
+    {
+        var codes = new System.Collections.Concurrent.ConcurrentBag<string>();
+        Parallel.For(0, 20_000, new ParallelOptions { MaxDegreeOfParallelism = 8 }, _ => codes.Add(CheckoutCode.New()));
+
+        Assert.Equal(20_000, codes.Distinct().Count());
+        Assert.All(codes, code => Assert.NotEqual(new string('0', CheckoutCode.Length), code));
+    }
+
     [Theory]
     [InlineData("0123456789ABCDEF0123456789abcdef", "0123456789abcdef0123456789abcdef")]
     [InlineData("ffffffffffffffffffffffffffffffff", "ffffffffffffffffffffffffffffffff")]
