@@ -34,6 +34,7 @@ public static class Extensions
 
     private const string ServiceNameVariable = "OTEL_SERVICE_NAME";
     private const string MaxTracesPerSecondSetting = "Telemetry:MaxTracesPerSecond";
+    private const string KestrelMemoryPoolMeter = "Microsoft.AspNetCore.MemoryPool";
     private const uint DefaultMaxTracesPerSecond = 10;
 
     public static TBuilder AddServiceDefaults<TBuilder>(this TBuilder builder) where TBuilder : IHostApplicationBuilder
@@ -75,6 +76,9 @@ public static class Extensions
         openTelemetry
             .WithMetrics(metrics => metrics
                 .AddAspNetCoreInstrumentation()
+                // Kestrel's buffer pool records on every buffer it rents and returns, several times a request
+                // (docs/benchmarks-notes.md); no panel or alert reads it.
+                .AddView(instrument => instrument.Meter.Name == KestrelMemoryPoolMeter ? MetricStreamConfiguration.Drop : null)
                 .AddHttpClientInstrumentation()
                 .AddRuntimeInstrumentation()
                 .AddMeter(FlashSaleTelemetryPrefix)
