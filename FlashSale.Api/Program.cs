@@ -9,7 +9,8 @@ using FlashSale.Api.Users;
 
 StartupFailure.ExplainBadSettings();
 
-var builder = WebApplication.CreateBuilder(args);
+// Settings from beside the binary, wherever it is started from: from another folder it found no appsettings.json.
+var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
 
 builder.AddServiceDefaults();
 builder.AddFlashSale();

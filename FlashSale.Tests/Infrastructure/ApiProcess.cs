@@ -15,12 +15,12 @@ public sealed partial class ApiProcess : IAsyncDisposable
     private readonly ConsoleText _error = new();
     private readonly TaskCompletionSource<Uri> _listening = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
-    private ApiProcess(IReadOnlyDictionary<string, string> environment)
+    private ApiProcess(IReadOnlyDictionary<string, string> environment, string? workingDirectory)
     {
         var directory = RepositoryRoot.BuildOutputOf("FlashSale.Api");
         var start = new ProcessStartInfo("dotnet")
         {
-            WorkingDirectory = directory,
+            WorkingDirectory = workingDirectory ?? directory,
             RedirectStandardOutput = true,
             RedirectStandardError = true,
         };
@@ -56,7 +56,9 @@ public sealed partial class ApiProcess : IAsyncDisposable
 
     public string Output => _output.ToString();
 
-    public static ApiProcess Start(IReadOnlyDictionary<string, string> environment) => new(environment);
+    // Started in its build output unless `workingDirectory` says where else.
+    public static ApiProcess Start(IReadOnlyDictionary<string, string> environment, string? workingDirectory = null) =>
+        new(environment, workingDirectory);
 
     // A replica on a test's storage (HostSettings: its database, Redis and key prefix), healthy when this returns.
     public static async Task<ApiProcess> StartAsync(HostSettings settings, string name)
