@@ -32,6 +32,15 @@ public sealed partial class StackReport(
         (ExporterExtensions.RedisExporterName, "redis_exporter"),
     ];
 
+    // Whoever pressed Ctrl-C learns that it was heard, even while the stack is still starting.
+    private readonly CancellationTokenRegistration _stopping = lifetime.ApplicationStopping.Register(() => LogStopping(logger));
+
+    public override void Dispose()
+    {
+        _stopping.Dispose();
+        base.Dispose();
+    }
+
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         try
@@ -124,6 +133,9 @@ public sealed partial class StackReport(
 
     [LoggerMessage(Level = LogLevel.Information, Message = "{Report}")]
     private static partial void LogReady(ILogger logger, string report);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Stopping FlashSale: every process of the stack is being stopped.")]
+    private static partial void LogStopping(ILogger logger);
 
     // In the dashboard's words: the state it shows, then the exit code it shows beside it.
     [LoggerMessage(Level = LogLevel.Error, Message = "{Resource} Exited (exit code {ExitCode}) unexpectedly: FlashSale is not whole until it runs again. Its console log is in the Aspire dashboard, whose Start command brings it back (or restart the AppHost).")]

@@ -30,7 +30,7 @@ public sealed class AppHostConsoleTests
         await appHost.WaitUntilNothingIsLeftAsync();
     }
 
-    // Ctrl-C while the stack is still starting stops it all without a stack trace.
+    // Ctrl-C while the stack is still starting is acknowledged at once and stops it all without a stack trace.
     [Fact]
     public async Task CtrlCDuringTheStartStopsEverythingWithoutAStackTrace()
     {
@@ -40,6 +40,7 @@ public sealed class AppHostConsoleTests
         await appHost.InterruptAsync();
 
         Assert.True(await appHost.ExitCodeAsync() is not null, $"The AppHost did not stop after Ctrl-C:\n{appHost.Console}");
+        Assert.Contains("Stopping FlashSale", appHost.Output, StringComparison.Ordinal);
         AssertNoStackTrace(appHost.Console);
         await appHost.WaitUntilNothingIsLeftAsync();
     }
