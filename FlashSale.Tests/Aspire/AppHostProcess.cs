@@ -26,14 +26,17 @@ public sealed class AppHostProcess : IAsyncDisposable
         _ownsDataDirectory = ownsDataDirectory;
         Dashboard = new Uri($"http://localhost:{FreePort()}");
         // `dotnet run --project FlashSale.AppHost` runs the build output in the project's folder, where appsettings.json is.
-        var start = new ProcessStartInfo("dotnet")
+        // Ctrl-C reaches it as in a terminal: a suite run in the background of a non-interactive shell (a CI job,
+        // `./test.sh &`) passes SIGINT on ignored, .NET keeps an inherited SIGINT ignored, and the AppHost would never
+        // hear the test's Ctrl-C. `env --default-signal` (GNU coreutils) restores it and then runs dotnet in its place.
+        var start = new ProcessStartInfo("env")
         {
             WorkingDirectory = RepositoryRoot.PathOf("FlashSale.AppHost"),
             RedirectStandardOutput = true,
             RedirectStandardError = true,
         };
         var appHost = Path.Combine(RepositoryRoot.BuildOutputOf("FlashSale.AppHost"), "FlashSale.AppHost.dll");
-        foreach (var argument in (string[])[appHost, $"--Stack:DataDirectory={DataDirectory}", "--Stack:Substrate=executables", "--Stack:Port=0", .. settings])
+        foreach (var argument in (string[])["--default-signal=INT", "dotnet", appHost, $"--Stack:DataDirectory={DataDirectory}", "--Stack:Substrate=executables", "--Stack:Port=0", .. settings])
         {
             start.ArgumentList.Add(argument);
         }
