@@ -1,6 +1,6 @@
 using FlashSale.AlertReceiver;
 
-var builder = WebApplication.CreateBuilder(args);
+var builder = ServiceBuilder.Create(args);
 
 builder.AddServiceDefaults();
 builder.Services.AddSingleton(TimeProvider.System).AddSingleton<AlertBook>();

@@ -9,8 +9,7 @@ using FlashSale.Api.Users;
 
 StartupFailure.ExplainBadSettings();
 
-// Settings from beside the binary, wherever it is started from: from another folder it found no appsettings.json.
-var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
+var builder = ServiceBuilder.Create(args);
 
 builder.AddServiceDefaults();
 builder.AddFlashSale();

@@ -1,6 +1,6 @@
 using FlashSale.Gateway;
 
-var builder = WebApplication.CreateBuilder(args);
+var builder = ServiceBuilder.Create(args);
 
 // Telemetry only, not AddServiceDefaults: the gateway has no health of its own to report, and its /health, /alive
 // and /metrics would hide the replicas' (every path, those included, is proxied to a replica).
