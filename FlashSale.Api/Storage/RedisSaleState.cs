@@ -125,7 +125,6 @@ public sealed partial class RedisSaleState(
                         select distinct on (a.item_index) a.item_index, a.user_id, a.code, a.expires_at
                         from checkout_attempts a
                         where a.sale_id = $1 and a.outcome = 'ok' and a.expires_at > $2
-                          and not exists (select 1 from purchases p where p.sale_id = a.sale_id and p.item_index = a.item_index)
                         order by a.item_index, a.id desc
                         """) { Parameters = { new() { Value = sale.Id }, new() { Value = now } } },
                 },
@@ -139,12 +138,20 @@ public sealed partial class RedisSaleState(
                 purchases.Add(new SoldState(reader.GetInt32(1), reader.GetString(2), reader.GetString(3), receipt.ToJson()));
             }
 
+            // Holds of sold items are dropped here rather than by an anti-join in SQL: on statistics taken before
+            // the sale existed the planner ran that join as a nested loop reading every purchase of the sale again
+            // for each hold (1.5 s for 10,000 holds and 1,000 purchases, beyond the command timeout near a sell-out).
+            var sold = purchases.Select(purchase => purchase.Index).ToHashSet();
             await reader.NextResultAsync(ct);
             List<HoldState> holds = [];
             while (await reader.ReadAsync(ct))
             {
-                holds.Add(new HoldState(reader.GetInt32(0), reader.GetString(1), reader.GetString(2),
-                    reader.GetFieldValue<DateTimeOffset>(3).ToUnixTimeMilliseconds()));
+                var index = reader.GetInt32(0);
+                if (!sold.Contains(index))
+                {
+                    holds.Add(new HoldState(index, reader.GetString(1), reader.GetString(2),
+                        reader.GetFieldValue<DateTimeOffset>(3).ToUnixTimeMilliseconds()));
+                }
             }
 
             return new Snapshot(purchases, holds);
