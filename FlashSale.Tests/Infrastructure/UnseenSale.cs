@@ -2,13 +2,15 @@ using FlashSale.Tests.Scenarios;
 
 namespace FlashSale.Tests.Infrastructure;
 
-// A sale sold out before PostgreSQL's statistics have seen it, as at the end of the first rush of a new sale. The
-// statistics are taken while an older sale is the only one, so every sale id they know is a most-common value and
-// the planner estimates a new sale at one row; autovacuum is kept from taking them again during the test. Then
-// each item of the new sale is held and bought, in PostgreSQL alone (what Redis holds does not matter here).
+// A sale in its first rush, before PostgreSQL's statistics have seen it. The statistics are taken while an older
+// sale is the only one, so every sale id they know is a most-common value and the planner estimates a new sale at
+// one row; autovacuum is kept from taking them again during the test. Then the new sale's first items are held,
+// and its first of those bought, in PostgreSQL alone (what Redis holds does not matter here).
 public static class UnseenSale
 {
-    public static async Task<SaleDto> SoldOutAsync(TestStack stack, int totalItems)
+    public static Task<SaleDto> SoldOutAsync(TestStack stack, int totalItems) => InRushAsync(stack, totalItems, totalItems, totalItems);
+
+    public static async Task<SaleDto> InRushAsync(TestStack stack, int totalItems, int heldItems, int boughtItems)
     {
         await stack.ExecuteAsync("""
             alter table items set (autovacuum_enabled = off);
@@ -43,8 +45,8 @@ public static class UnseenSale
                 from generate_series(0, $2 - 1) g
                 returning sale_id, item_index, user_id, code, attempted_at)
             insert into purchases (sale_id, item_index, user_id, code, purchased_at)
-            select sale_id, item_index, user_id, code, attempted_at from attempts
-            """, sale.Id, totalItems);
+            select sale_id, item_index, user_id, code, attempted_at from attempts where item_index < $3
+            """, sale.Id, heldItems, boughtItems);
         return sale;
     }
 }
