@@ -148,12 +148,13 @@ public sealed class SaleRepository(Database database)
         }, cancellationToken);
 
     // sale_items_page (migration 0008) joins the sale's items, purchases and live holds without nested loops, so a
-    // page costs one read of each whatever the statistics say of a sale that did not exist when they were taken.
+    // page costs at most one read of each, whatever the statistics say of a sale they have not seen.
     public Task<IReadOnlyList<SaleItem>> ListItemsAsync(
         long saleId, ItemStatusFilter status, int afterIndex, int limit, DateTimeOffset now, CancellationToken cancellationToken) =>
         database.RunAsync(QueryTypes.Select, Tables.Items, async (connection, ct) =>
         {
-            await using var command = new NpgsqlCommand("select * from sale_items_page($1, $2, $3, $4, $5)", connection)
+            await using var command = new NpgsqlCommand(
+                "select r_item_index, r_name, r_image_url, r_sold, r_held from sale_items_page($1, $2, $3, $4, $5)", connection)
             {
                 Parameters =
                 {
