@@ -12,7 +12,7 @@ namespace FlashSale.Tests.Aspire;
 // A healthy rush pages nobody: the hourly sale's 10,000 items sold out by the load tool's shoppers on both replicas'
 // own ports (as the bench does; through the gateway the same rush takes twice as long, time the suite cannot spare),
 // and once every rule group has looked at the rush no alert that became active during it is pending or firing in
-// Prometheus, nor delivered to the receiver.
+// Prometheus, nor delivered to the receiver (each rule waiting the shortest for: of production, RushAspireStack).
 [Collection(AspireStack.Collection)]
 public sealed class QuietRushTests(RushAspireStack stack, ITestOutputHelper output) : IClassFixture<RushAspireStack>
 {
