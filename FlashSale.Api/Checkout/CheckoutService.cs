@@ -13,12 +13,15 @@ public sealed partial class CheckoutService(
     CurrentSale currentSale,
     RedisHolds redisHolds,
     PostgresHolds postgresHolds,
+    KnownSoldItems soldItems,
     CheckoutAttemptLog attemptLog,
     SaleFlowMetrics metrics,
     IOptions<FlashSaleOptions> options,
     TimeProvider time,
     ILogger<CheckoutService> logger)
 {
+    private static readonly HoldDecision KnownSold = HoldDecision.Refused(ProblemCodes.ItemSold);
+
     public async Task<CheckoutOutcome> CheckoutAsync(
         string? rawUserId, string? rawItemId, CancellationToken cancellationToken)
     {
@@ -47,6 +50,11 @@ public sealed partial class CheckoutService(
             }
 
             var decision = await DecideAsync(sale, item, userId, now, cancellationToken);
+            if (decision.Outcome == ProblemCodes.ItemSold)
+            {
+                soldItems.Add(sale, item.Index);
+            }
+
             return decision.IsGranted
                 ? Granted(sale, item, userId, decision)
                 : Refused(decision.Outcome, item);
@@ -62,7 +70,9 @@ public sealed partial class CheckoutService(
     private async Task<HoldDecision> DecideAsync(Sale sale, ItemId item, string userId, DateTimeOffset now, CancellationToken cancellationToken)
     {
         var expiresAt = sale.HoldExpiry(now, options.Value.CheckoutHold);
-        var decision = await redisHolds.TryHoldAsync(sale, item, userId, now, expiresAt, cancellationToken);
+        var decision = soldItems.Contains(sale, item.Index)
+            ? KnownSold
+            : await redisHolds.TryHoldAsync(sale, item, userId, now, expiresAt, cancellationToken);
         if (decision is null)
         {
             // PostgreSQL decides and stores the attempt in the same statement.

@@ -53,6 +53,7 @@ public static partial class FlashSaleExtensions
 
         services.AddSingleton<SaleRepository>();
         services.AddSingleton<CurrentSale>();
+        services.AddSingleton<KnownSoldItems>();
         services.AddSingleton<SaleFigures>();
         services.AddSingleton<CheckoutAttemptLog>();
         services.AddSingleton<RedisSaleState>();

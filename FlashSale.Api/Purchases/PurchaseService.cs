@@ -8,14 +8,16 @@ using StackExchange.Redis;
 
 namespace FlashSale.Api.Purchases;
 
-// A purchase: a code redeemed before is answered from Redis; any other goes to PostgreSQL, which decides
-// under its constraints. After a commit Redis learns of it, so later checkouts of the item are refused early.
+// A purchase: PostgreSQL decides under its constraints, and answers a code redeemed before with its first receipt.
+// After a commit Redis and this replica learn of it, so later checkouts of the item are refused early. While
+// PostgreSQL cannot answer, a code redeemed before is still answered from Redis's copy of its receipt.
 public sealed partial class PurchaseService(
     PurchaseLedger ledger,
     RedisCommands redis,
     RedisKeys keys,
     RedisSaleState saleState,
     CurrentSale currentSale,
+    KnownSoldItems soldItems,
     SaleFlowMetrics metrics,
     TimeProvider time,
     ILogger<PurchaseService> logger)
@@ -31,12 +33,6 @@ public sealed partial class PurchaseService(
 
         try
         {
-            var earlier = await FindRedeemedAsync(code, cancellationToken);
-            if (earlier is not null)
-            {
-                return earlier;
-            }
-
             var outcome = await ledger.RedeemAsync(code, cancellationToken);
             switch (outcome.Outcome)
             {
@@ -59,6 +55,11 @@ public sealed partial class PurchaseService(
         }
         catch (Exception exception) when (DependencyFailureHandler.IsDependencyFailure(exception))
         {
+            if (await FindRedeemedAsync(code, cancellationToken) is { } earlier)
+            {
+                return earlier;
+            }
+
             metrics.PurchaseFailed(ProblemCodes.DependencyUnavailable);
             LogPurchaseUnavailable(logger, exception);
             return Refusal.DependencyUnavailable("PostgreSQL did not answer; the purchase was not made. Retry with the same code.");
@@ -95,6 +96,11 @@ public sealed partial class PurchaseService(
         var sale = await currentSale.GetAsync(now, cancellationToken);
         var lifetime = sale?.Id == receipt.SaleId ? RedisSaleState.KeyLifetimeMilliseconds(sale, now) : (long)TimeSpan.FromHours(1).TotalMilliseconds;
         _ = ItemId.TryParse(receipt.ItemId, out var item);
+        if (sale?.Id == receipt.SaleId)
+        {
+            soldItems.Add(sale, item.Index);
+        }
+
         try
         {
             await redis.ScriptAsync(

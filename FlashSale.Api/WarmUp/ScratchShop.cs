@@ -12,7 +12,8 @@ namespace FlashSale.Api.WarmUp;
 // The shoppers' two endpoints, run in-process by the warm-up through their real request delegates (binding, services,
 // the answers' JSON and problems), with services of their own: the checkout service sees only the warm-up's scratch
 // sale, stores its attempts in transactions it rolls back, and its PostgreSQL fallback (taken only when Redis fails)
-// runs read-only; both services count into meters nobody reads ("FlashSale.*" is what telemetry subscribes to).
+// runs read-only; both keep what they learn sold to themselves and count into meters nobody reads ("FlashSale.*" is
+// what telemetry subscribes to).
 // Without it, the crowd at a replica's first sale paid for compiling about a thousand methods of these paths.
 internal sealed class ScratchShop : IServiceProvider, IAsyncDisposable
 {
@@ -40,8 +41,9 @@ internal sealed class ScratchShop : IServiceProvider, IAsyncDisposable
         _attempts = new CheckoutAttemptLog(new Database(dataSource, unheard), options, CopyAndRollBackAsync);
         var metrics = new SaleFlowMetrics(redis.Meters);
         var postgresHolds = new PostgresHolds(new Database(_readOnly, unheard));
-        _checkout = ActivatorUtilities.CreateInstance<CheckoutService>(services, _currentSale, redis.Holds, postgresHolds, _attempts, metrics);
-        _purchase = ActivatorUtilities.CreateInstance<PurchaseService>(services, _currentSale, redis.Keys, redis.SaleState, metrics);
+        var soldItems = new KnownSoldItems();
+        _checkout = ActivatorUtilities.CreateInstance<CheckoutService>(services, _currentSale, redis.Holds, postgresHolds, soldItems, _attempts, metrics);
+        _purchase = ActivatorUtilities.CreateInstance<PurchaseService>(services, _currentSale, redis.Keys, redis.SaleState, soldItems, metrics);
 
         var endpoints = services.GetRequiredService<EndpointDataSource>().Endpoints.OfType<RouteEndpoint>().ToList();
         _checkoutEndpoint = Post(endpoints, "/checkout");

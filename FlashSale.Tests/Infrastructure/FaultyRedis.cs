@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Reflection;
 using System.Runtime.ExceptionServices;
 using Microsoft.Extensions.DependencyInjection;
@@ -8,13 +9,29 @@ namespace FlashSale.Tests.Infrastructure;
 // Puts a switch between an API replica and the real Redis: while a fault is set, every asynchronous database
 // command throws it instead of reaching Redis, as a dying connection does (for example the unwrapped
 // Pipelines.Sockets.Unofficial.ConnectionResetException of a reset socket). Everything else goes through.
+// It also counts the keys the replica's commands name, so a test can tell whether Redis was asked about one.
 public sealed class FaultyRedis
 {
+    private readonly ConcurrentDictionary<string, int> _keysNamed = new();
     private volatile Func<Exception>? _fault;
 
     public void Fail(Func<Exception> fault) => _fault = fault;
 
     public void Heal() => _fault = null;
+
+    // How many commands named the key, faulty ones included.
+    public int TimesNamed(RedisKey key) => _keysNamed.GetValueOrDefault(key.ToString());
+
+    private void Count(object?[]? args)
+    {
+        foreach (var arg in args ?? [])
+        {
+            foreach (var key in arg switch { RedisKey one => [one], RedisKey[] many => many, _ => [] })
+            {
+                _keysNamed.AddOrUpdate(key.ToString(), 1, (_, times) => times + 1);
+            }
+        }
+    }
 
     // Replaces the replica's IConnectionMultiplexer with one that goes through this switch.
     public void Install(IServiceCollection services)
@@ -49,9 +66,13 @@ public sealed class FaultyRedis
 
         protected override object? Invoke(MethodInfo? targetMethod, object?[]? args)
         {
-            if (Faults?._fault is { } fault && targetMethod!.Name.EndsWith("Async", StringComparison.Ordinal))
+            if (Faults is not null && targetMethod!.Name.EndsWith("Async", StringComparison.Ordinal))
             {
-                throw fault();
+                Faults.Count(args);
+                if (Faults._fault is { } fault)
+                {
+                    throw fault();
+                }
             }
 
             try

@@ -1,4 +1,6 @@
 using System.Net;
+using FlashSale.Api.Checkout;
+using FlashSale.Api.Sales;
 using FlashSale.Api.WarmUp;
 using FlashSale.Tests.Scenarios;
 using Microsoft.Extensions.DependencyInjection;
@@ -64,6 +66,18 @@ public sealed class TestStack : IAsyncDisposable
 
     // Until the first replica's warm-up has run its pass after ready too.
     public Task WarmUpFinishedAsync() => Host.Services.GetRequiredService<WarmUpHealthCheck>().Finished.WaitAsync(Waiting.Patience);
+
+    // What Redis itself decides for a checkout through a replica (reloading the sale first if the replica found it
+    // stale), past what the replica knows sold by itself; null when Redis cannot decide. A granted hold is not stored.
+    public async Task<string?> RedisDecidesAsync(long saleId, int index, string userId, int replica = 0)
+    {
+        var services = _hosts[replica].Services;
+        var now = DateTimeOffset.UtcNow;
+        var sale = await services.GetRequiredService<CurrentSale>().GetAsync(now, default);
+        Assert.Equal(saleId, sale?.Id);
+        var decision = await services.GetRequiredService<RedisHolds>().TryHoldAsync(sale!, new ItemId(saleId, index), userId, now, now.AddMinutes(1), default);
+        return decision?.Outcome;
+    }
 
     public async Task<T> ScalarAsync<T>(string sql, params object[] parameters)
     {

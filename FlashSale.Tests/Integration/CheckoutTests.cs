@@ -77,6 +77,36 @@ public sealed class CheckoutTests(Servers servers)
 
         (await stack.Api.CheckoutAsync("bob", item)).Refused(HttpStatusCode.Conflict, "item_sold");
         (await stack.Api.CheckoutAsync("alice", item)).Refused(HttpStatusCode.Conflict, "item_sold");
+        Assert.Equal("item_sold", await stack.RedisDecidesAsync(sale.Id, 3, "bob"));
+    }
+
+    // A purchase is final: a replica refuses an item it knows sold (it sold it, or Redis refused it as sold) without
+    // asking Redis again, and stores the refusal as any other. Items it does not know sold are still Redis's to decide.
+    [Fact]
+    public async Task AReplicaRefusesAnItemItKnowsSoldWithoutAskingRedis()
+    {
+        var redis = new FaultyRedis();
+        await using var stack = await TestStack.StartAsync(servers, s => s with { Services = redis.Install }, replicas: 2);
+        var sale = await stack.OpenSaleAsync(5);
+        var keys = stack.Host.Services.GetRequiredService<RedisKeys>();
+        var sold = FlashSaleClient.ItemId(sale.Id, 3);
+        (await stack.Client(0).PurchaseAsync((await stack.Client(0).CheckoutAsync("alice", sold)).Ok().Code)).Ok();
+        var asked = redis.TimesNamed(keys.Hold(sale.Id, 3));
+
+        (await stack.Client(0).CheckoutAsync("bob", sold)).Refused(HttpStatusCode.Conflict, "item_sold");
+        (await stack.Client(0).CheckoutAsync("alice", sold)).Refused(HttpStatusCode.Conflict, "item_sold");
+        Assert.Equal(asked, redis.TimesNamed(keys.Hold(sale.Id, 3)));
+
+        // The other replica learns it from Redis's first refusal.
+        (await stack.Client(1).CheckoutAsync("bob", sold)).Refused(HttpStatusCode.Conflict, "item_sold");
+        (await stack.Client(1).CheckoutAsync("carol", sold)).Refused(HttpStatusCode.Conflict, "item_sold");
+        Assert.Equal(asked + 1, redis.TimesNamed(keys.Hold(sale.Id, 3)));
+
+        var held = FlashSaleClient.ItemId(sale.Id, 4);
+        (await stack.Client(0).CheckoutAsync("alice", held)).Ok();
+        (await stack.Client(0).CheckoutAsync("bob", held)).Refused(HttpStatusCode.Conflict, "item_reserved");
+        Assert.Equal(2, redis.TimesNamed(keys.Hold(sale.Id, 4)));
+        Assert.Equal(4L, await stack.ScalarAsync<long>("select count(*) from checkout_attempts where item_index = 3 and outcome = 'item_sold'"));
     }
 
     [Fact]

@@ -23,6 +23,39 @@ public sealed class PurchaseTests(Servers servers)
         Assert.Equal(1, await stack.ScalarAsync<int>("select purchased from user_purchase_counts where user_id = 'alice'"));
     }
 
+    // PostgreSQL answers a repeated code; while it cannot, Redis's copy of the receipt does. A code never redeemed
+    // gets a 503 then, and buys once PostgreSQL answers again.
+    [Fact]
+    public async Task ARedeemedCodeIsAnsweredWhilePostgresCannotRedeem()
+    {
+        await using var stack = await TestStack.StartAsync(servers);
+        var sale = await stack.OpenSaleAsync(5);
+        var bought = (await stack.Api.CheckoutAsync("alice", FlashSaleClient.ItemId(sale.Id, 0))).Ok();
+        var pending = (await stack.Api.CheckoutAsync("alice", FlashSaleClient.ItemId(sale.Id, 1))).Ok();
+        var receipt = (await stack.Api.PurchaseAsync(bought.Code)).Ok();
+
+        var definition = await stack.ScalarAsync<string>("select pg_get_functiondef('purchase_batch'::regproc)");
+        await stack.ExecuteAsync("""
+            create or replace function purchase_batch(p_codes text[], p_now timestamptz)
+            returns table (r_code text, r_outcome text, r_purchase_id bigint, r_sale_id bigint, r_item_index integer,
+                r_user_id text, r_purchased_at timestamptz)
+            language plpgsql as $$ begin raise exception 'purchases refused by the test'; end $$
+            """);
+        try
+        {
+            Assert.Equal(receipt, (await stack.Api.PurchaseAsync(bought.Code)).Ok());
+            (await stack.Api.PurchaseAsync(pending.Code)).Refused(HttpStatusCode.ServiceUnavailable, "dependency_unavailable");
+        }
+        finally
+        {
+            await stack.ExecuteAsync(definition);
+        }
+
+        (await stack.Api.PurchaseAsync(pending.Code)).Ok();
+        Assert.Equal(receipt, (await stack.Api.PurchaseAsync(bought.Code)).Ok());
+        Assert.Equal(2L, await stack.ScalarAsync<long>("select count(*) from purchases"));
+    }
+
     [Fact]
     public async Task SameCodePurchasedConcurrentlyOnTwoReplicasSellsOnce()
     {

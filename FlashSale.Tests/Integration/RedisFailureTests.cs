@@ -46,6 +46,8 @@ public sealed class RedisFailureTests(Servers servers)
         (await stack.Api.CheckoutAsync("carol", FlashSaleClient.ItemId(sale.Id, 0))).Refused(HttpStatusCode.Conflict, "item_sold");
         (await stack.Api.CheckoutAsync("carol", FlashSaleClient.ItemId(sale.Id, 1))).Refused(HttpStatusCode.Conflict, "item_sold");
         (await stack.Api.CheckoutAsync("carol", FlashSaleClient.ItemId(sale.Id, 2))).Ok();
+        Assert.Equal("item_sold", await stack.RedisDecidesAsync(sale.Id, 0, "dave"));
+        Assert.Equal("item_sold", await stack.RedisDecidesAsync(sale.Id, 1, "dave"));
         Assert.Equal(2L, await stack.ScalarAsync<long>("select count(*) from purchases"));
     }
 

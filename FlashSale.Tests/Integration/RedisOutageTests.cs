@@ -65,8 +65,9 @@ public sealed class RedisOutageTests(Servers servers)
         await servers.StartRedisEmptyAsync();
         await stack.WaitForHealthAsync();
 
-        // Redis came back empty: it is reloaded from PostgreSQL before it decides again.
-        (await stack.Client(0).CheckoutAsync("bob", FlashSaleClient.ItemId(sale.Id, 0))).Refused(HttpStatusCode.Conflict, "item_sold");
+        // Redis came back empty: it is reloaded from PostgreSQL before it decides again (item 0 was bought through the
+        // other replica, so this one asks Redis).
+        (await stack.Client(1).CheckoutAsync("bob", FlashSaleClient.ItemId(sale.Id, 0))).Refused(HttpStatusCode.Conflict, "item_sold");
         (await stack.Client(1).CheckoutAsync("alice", FlashSaleClient.ItemId(sale.Id, 3))).Refused(HttpStatusCode.Conflict, "user_limit_reached");
         var after = (await stack.Client(1).CheckoutAsync("bob", FlashSaleClient.ItemId(sale.Id, 3))).Ok();
         (await stack.Client(0).PurchaseAsync(after.Code)).Ok();
@@ -141,6 +142,7 @@ public sealed class RedisOutageTests(Servers servers)
         (await stack.Api.CheckoutAsync("bob", Item(6))).Ok();
         (await stack.Api.CheckoutAsync("bob", Item(7))).Refused(HttpStatusCode.Conflict, "user_limit_reached");
         (await stack.Api.CheckoutAsync("carol", Item(4))).Refused(HttpStatusCode.Conflict, "item_sold");
+        Assert.Equal("item_sold", await stack.RedisDecidesAsync(sale.Id, 4, "carol"));
         Assert.Equal(5L, await stack.ScalarAsync<long>("select count(*) from purchases"));
     }
 
