@@ -34,7 +34,7 @@ public sealed class TracingTests(Servers servers)
         (await stack.Api.PurchaseAsync(hold.Code)).Ok();
         var purchase = await ServerSpanAsync(spans, "/purchase");
         var purchaseTrace = spans.Where(s => s.TraceId == purchase.TraceId).ToList();
-        Assert.Contains(purchaseTrace, s => s.DisplayName == "redis GET" && s.ParentSpanId == purchase.SpanId);
+        Assert.DoesNotContain(purchaseTrace, s => s.DisplayName == "redis GET"); // PostgreSQL decides a first purchase
         Assert.Contains(purchaseTrace, s => s.DisplayName == "redis purchase_committed" && s.ParentSpanId == purchase.SpanId);
         var redeem = await BatchLinkedToAsync(spans, "purchases redeem", purchase);
         Assert.Contains(spans, s => s.Source.Name == "Npgsql" && s.ParentSpanId == redeem.SpanId);
