@@ -1,11 +1,17 @@
+using System.Diagnostics.CodeAnalysis;
 using System.Reflection;
+using System.Security.Cryptography;
+using System.Text;
 
 namespace FlashSale.Api.Storage;
 
-// A Lua script shipped in the assembly. StackExchange.Redis sends it once and then calls it by SHA
-// (EVALSHA), loading it again by itself if Redis restarted and forgot it.
+// A Lua script shipped in the assembly, called by its SHA1 (EVALSHA); RedisCommands sends its text when Redis
+// does not know it (a Redis restarted empty).
 public sealed record RedisScript(string Name, string Body)
 {
+    [SuppressMessage("Security", "CA5350", Justification = "Redis names a script by its SHA1; nothing is secured by it")]
+    public byte[] Sha1 { get; } = SHA1.HashData(Encoding.UTF8.GetBytes(Body));
+
     public static readonly RedisScript CheckoutHold = Load("checkout_hold");
     public static readonly RedisScript ReleaseHold = Load("release_hold");
     public static readonly RedisScript PurchaseCommitted = Load("purchase_committed");

@@ -72,6 +72,10 @@ public sealed class RedisOutageTests(Servers servers)
         var after = (await stack.Client(1).CheckoutAsync("bob", FlashSaleClient.ItemId(sale.Id, 3))).Ok();
         (await stack.Client(0).PurchaseAsync(after.Code)).Ok();
 
+        // Redis itself decides again: the scripts it forgot were sent to it again.
+        Assert.Equal("item_sold", await stack.RedisDecidesAsync(sale.Id, 3, "carol", replica: 0));
+        Assert.Equal("item_sold", await stack.RedisDecidesAsync(sale.Id, 1, "carol", replica: 1));
+
         Assert.Equal(3L, await stack.ScalarAsync<long>("select count(*) from purchases"));
         Assert.Equal(2L, await stack.ScalarAsync<long>("select count(*) from purchases where user_id = 'alice'"));
         Assert.Equal(0L, await stack.ScalarAsync<long>("select count(*) from checkout_attempts where outcome not in ('ok', 'item_reserved', 'user_limit_reached', 'item_sold')"));
