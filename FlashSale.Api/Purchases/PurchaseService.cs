@@ -94,10 +94,11 @@ public sealed partial class PurchaseService(
     {
         var now = time.GetUtcNow();
         var sale = await currentSale.GetAsync(now, cancellationToken);
-        var lifetime = sale?.Id == receipt.SaleId ? RedisSaleState.KeyLifetimeMilliseconds(sale, now) : (long)TimeSpan.FromHours(1).TotalMilliseconds;
         _ = ItemId.TryParse(receipt.ItemId, out var item);
+        var lifetime = (long)TimeSpan.FromHours(1).TotalMilliseconds;
         if (sale?.Id == receipt.SaleId)
         {
+            lifetime = RedisSaleState.KeyLifetimeMilliseconds(sale, now);
             soldItems.Add(sale, item.Index);
         }
 

@@ -14,11 +14,6 @@ public sealed class KnownSoldItems
 
     public void Add(Sale sale, int index)
     {
-        if ((uint)index >= (uint)sale.TotalItems)
-        {
-            return;
-        }
-
         if (!_sales.TryGetValue(sale.Id, out var sold))
         {
             sold = _sales.GetOrAdd(sale.Id, _ => new SoldBits(sale));
@@ -46,8 +41,16 @@ public sealed class KnownSoldItems
 
         public Sale Sale => sale;
 
-        public bool Contains(int index) => (uint)index < (uint)sale.TotalItems && (Volatile.Read(ref _words[index >> 6]) & (1L << index)) != 0;
+        public bool Contains(int index) => IsItem(index) && (Volatile.Read(ref _words[index >> 6]) & (1L << index)) != 0;
 
-        public void Add(int index) => Interlocked.Or(ref _words[index >> 6], 1L << index);
+        public void Add(int index)
+        {
+            if (IsItem(index))
+            {
+                Interlocked.Or(ref _words[index >> 6], 1L << index);
+            }
+        }
+
+        private bool IsItem(int index) => (uint)index < (uint)sale.TotalItems;
     }
 }
