@@ -80,6 +80,29 @@ public sealed class PurchaseTests(Servers servers)
         (await stack.Api.PurchaseAsync(new string('a', 32))).Refused(HttpStatusCode.NotFound, "code_not_found");
     }
 
+    // No foreign key checks a purchase's item (migration 0010): purchase_batch itself refuses a granted attempt that
+    // names an item outside its sale's stock, or a sale that does not exist, as no checkout could have given it.
+    [Theory]
+    [InlineData(0L, 5)]
+    [InlineData(0L, 1000)]
+    [InlineData(1_000_000L, 0)]
+    public async Task ACodeForAnItemNoSaleHasIsNotFound(long saleOffset, int itemIndex)
+    {
+        await using var stack = await TestStack.StartAsync(servers);
+        var sale = await stack.OpenSaleAsync(5);
+        var code = new string('b', 32);
+        await stack.ExecuteAsync(
+            """
+            insert into checkout_attempts (attempted_at, user_id, item_id, sale_id, item_index, outcome, code, expires_at)
+            values (now(), 'mallory', 'forged', $1, $2, 'ok', $3, now() + interval '5 minutes')
+            """,
+            sale.Id + saleOffset, itemIndex, code);
+
+        (await stack.Api.PurchaseAsync(code)).Refused(HttpStatusCode.NotFound, "code_not_found");
+
+        Assert.Equal(0L, await stack.ScalarAsync<long>("select count(*) from purchases"));
+    }
+
     [Theory]
     [InlineData(null)]
     [InlineData("")]
