@@ -19,16 +19,22 @@ public static class CheckoutHoldScript
         keys.UserPurchased(sale.Id, userId),
     ];
 
-    public static RedisValue[] Arguments(Sale sale, ItemId item, string userId, string newCode, DateTimeOffset now, DateTimeOffset expiresAt) =>
-    [
-        item.Index,
-        userId,
-        newCode,
-        now.ToUnixTimeMilliseconds(),
-        expiresAt.ToUnixTimeMilliseconds(),
-        sale.MaxItemsPerUser,
-        RedisSaleState.KeyLifetimeMilliseconds(sale, now),
-    ];
+    public static RedisValue[] Arguments(Sale sale, ItemId item, string userId, string newCode, DateTimeOffset now, DateTimeOffset expiresAt)
+    {
+        var nowMs = now.ToUnixTimeMilliseconds();
+        var expiresMs = expiresAt.ToUnixTimeMilliseconds();
+        return
+        [
+            item.Index,
+            userId,
+            newCode,
+            nowMs,
+            expiresMs,
+            sale.MaxItemsPerUser,
+            RedisSaleState.KeyLifetimeMilliseconds(sale, now),
+            Math.Max(1, expiresMs - nowMs),
+        ];
+    }
 
     // Null when the sale is not loaded in Redis; otherwise {outcome} or {"ok", code, expires ms, "new"|"existing"}.
     public static HoldDecision? Read(RedisResult reply)
