@@ -2,12 +2,14 @@
 # FlashSale's benchmark: first watches sales open at their window's start on stacks of 1 and 2 replicas that open
 # their own 20-second sales (bench/window.sh), then starts a fresh stack the way the product runs (the AppHost, two
 # API replicas, data in a new folder, no hourly sale of its own), aims the load tool at the replicas' own ports (not
-# the gateway), and measures in one run the first and the second 10,000-item rush on a freshly started replica (driven
-# by wrk running bench/rush.lua, then a third with 256 connections), the
-# machine's ceilings (GET /alive by the load tool and by wrk, Redis running the checkout script, pgbench running the
-# purchase SQL) and FlashSale's checkout, purchase and a 10,000-item / 2,000-shopper rush against 1 and 2
-# replicas, with CPU per request of the API, PostgreSQL, Redis and the load tool, and peak memory. Every run is audited in PostgreSQL; a failed audit fails the
-# bench. Writes docs/benchmarks.md and its charts (docs/images/benchmark-*.png), then stops the stack.
+# the gateway), and measures in one run the first and the second 10,000-item rush on a freshly started replica (then a
+# third with 256 connections), the machine's ceilings (GET /alive, Redis running the checkout script, pgbench running
+# the purchase SQL) and FlashSale's checkout, purchase and a 10,000-item rush against 1 and 2 replicas, with CPU per
+# request of the API, PostgreSQL, Redis and the client, and peak memory. wrk running bench/crowd.lua drives the rushes,
+# the checkouts and GET /alive (one wrk per replica), so the client costs little beside the service; the load tool
+# opens each sale, drives the purchases (it checks out the codes they redeem first) and, once, GET /alive, for its own
+# figure beside wrk's. Every run is audited in PostgreSQL; a failed audit fails the bench. Writes docs/benchmarks.md
+# and its charts (docs/images/benchmark-*.png), then stops the stack.
 #   ./bench.sh                 # about 8 minutes here
 #   BENCH_QUICK=1 ./bench.sh   # shorter runs and a 2,000-item rush, to try the script (same document)
 #   BENCH_PROFILE=1 ./bench.sh # also one more 1-replica rush under dotnet-trace (installed on first use), whose
@@ -76,37 +78,24 @@ load() {
 
 # 1. The first rush after a start, on api-1 (it has answered only the orchestrator's health checks), then
 # a second one on the same process: what warming up costs the crowd that meets a freshly started replica.
-# Both driven by wrk (bench/rush.lua), whose client costs a fraction of the load tool's; then a third with a wider
+# Both driven by wrk (bench/crowd.lua), whose client costs a fraction of the load tool's; then a third with a wider
 # crowd (256 connections): at 64 the rush waits on the group commits more than on the CPU.
 # The crowd meets a replica started before its sale (a deploy, a restart, a scale-out before the hour): the first rush
 # begins 20 s after the stack is ready, time for the replicas' warm-up pass after ready.
 first_rush_after=20
 fact first_rush_after "$first_rush_after"
 sleep "$first_rush_after"
-load rush-first --scenario rush --wrk bench/rush.lua "${one[@]}" "${common[@]}" --items "$items" --duration "$first_rush_limit"
-load rush-second --scenario rush --wrk bench/rush.lua "${one[@]}" "${common[@]}" --items "$items" --duration "$first_rush_limit"
-load rush-crowd --scenario rush --wrk bench/rush.lua "${one[@]}" "${common[@]}" --items "$items" --duration "$first_rush_limit" --connections 256
+load rush-first --scenario rush --wrk bench/crowd.lua "${one[@]}" "${common[@]}" --items "$items" --duration "$first_rush_limit"
+load rush-second --scenario rush --wrk bench/crowd.lua "${one[@]}" "${common[@]}" --items "$items" --duration "$first_rush_limit"
+load rush-crowd --scenario rush --wrk bench/crowd.lua "${one[@]}" "${common[@]}" --items "$items" --duration "$first_rush_limit" --connections 256
 
 # Warm-up: JIT and connection pools, so the first measured run is not the one paying for them.
 "${tool[@]}" --scenario checkout "${two[@]}" "${common[@]}" --connections "$connections" --items 2000 --duration 2 --label warmup >/dev/null
 
-# 2. Ceilings.
-load alive-1 --scenario alive "${one[@]}" "${common[@]}" --duration "$seconds"
-load alive-2 --scenario alive "${two[@]}" "${common[@]}" --duration "$seconds"
-
-# The load tool's own ceiling: wrk (never the bottleneck) against the same replica, with wrk's and the API's CPU.
-echo; echo "== wrk: GET /alive on api-1, $connections connections"
-echo "wrk -t2 -c$connections -d${seconds}s \$API1/alive" >>"$commands"
-cpu_ticks() { awk '{ print $14 + $15 }' "/proc/$1/stat"; }
-api_before=$(cpu_ticks "${replica_pid[api-1]}")
-TIMEFORMAT='%U %S'
-{ time wrk -t2 -c"$connections" -d"${seconds}s" "${replica_url[api-1]}/alive" >"$results/wrk-alive-1.txt"; } 2>"$results/wrk-alive-1.cpu"
-api_after=$(cpu_ticks "${replica_pid[api-1]}")
-wrk_requests=$(grep -oP '^\s*\K[0-9]+(?= requests in)' "$results/wrk-alive-1.txt")
-fact wrk_alive_rps "$(grep -oP 'Requests/sec:\s*\K[0-9.]+' "$results/wrk-alive-1.txt")"
-fact wrk_cpu_us_per_request "$(awk -v r="$wrk_requests" '{ printf "%.1f", ($1 + $2) / r * 1e6 }' "$results/wrk-alive-1.cpu")"
-fact wrk_api_cpu_us_per_request "$(awk -v r="$wrk_requests" -v t="$((api_after - api_before))" 'BEGIN { printf "%.1f", t / 100 / r * 1e6 }')"
-grep wrk_ "$facts"
+# 2. Ceilings: GET /alive driven by wrk, then by the load tool itself on one replica (what its own client costs).
+load alive-1 --scenario alive --wrk bench/crowd.lua "${one[@]}" "${common[@]}" --duration "$seconds"
+load alive-2 --scenario alive --wrk bench/crowd.lua "${two[@]}" "${common[@]}" --duration "$seconds"
+load alive-tool-1 --scenario alive "${one[@]}" "${common[@]}" --duration "$seconds"
 
 echo; echo "== redis-benchmark: checkout_hold.lua, $connections clients"
 echo "bench/redis-checkout.sh \$REDIS_PORT $connections 200000" >>"$commands"
@@ -124,17 +113,17 @@ fact pgbench_purchase_tps "$(grep -oP 'tps = \K[0-9.]+' "$results/pgbench.txt" |
 fact pgbench_clients "$connections"
 
 # 3. FlashSale, against one replica and then both.
-load checkout-1 --scenario checkout "${one[@]}" "${common[@]}" --items "$checkout_items" --duration "$seconds"
-load checkout-2 --scenario checkout "${two[@]}" "${common[@]}" --items "$checkout_items" --duration "$seconds"
+load checkout-1 --scenario checkout --wrk bench/crowd.lua "${one[@]}" "${common[@]}" --items "$checkout_items" --duration "$seconds"
+load checkout-2 --scenario checkout --wrk bench/crowd.lua "${two[@]}" "${common[@]}" --items "$checkout_items" --duration "$seconds"
 load purchase-1 --scenario purchase "${one[@]}" "${common[@]}" --items "$purchase_items" --duration "$seconds"
 load purchase-2 --scenario purchase "${two[@]}" "${common[@]}" --items "$purchase_items" --duration "$seconds"
 "${psql[@]}" -d flashsale -c "select pg_stat_statements_reset()" >/dev/null
-load rush-1 --scenario rush "${one[@]}" "${common[@]}" --items "$items" --shoppers "$shoppers" --duration "$rush_limit"
+load rush-1 --scenario rush --wrk bench/crowd.lua "${one[@]}" "${common[@]}" --items "$items" --duration "$rush_limit"
 "${psql[@]}" -d flashsale -P pager=off -c "
   select calls, round(total_exec_time::numeric) as total_ms, round(mean_exec_time::numeric, 3) as mean_ms, rows,
          left(regexp_replace(query, '\s+', ' ', 'g'), 110) as query
   from pg_stat_statements order by total_exec_time desc limit 12" >"$results/pg_stat_statements-rush-1.txt"
-load rush-2 --scenario rush "${two[@]}" "${common[@]}" --items "$items" --shoppers "$shoppers" --duration "$rush_limit"
+load rush-2 --scenario rush --wrk bench/crowd.lua "${two[@]}" "${common[@]}" --items "$items" --duration "$rush_limit"
 
 # 4. Optionally, where api-1's time goes during a rush: dotnet-trace's sampled thread stacks, top methods.
 if [ -n "${BENCH_PROFILE:-}" ]; then

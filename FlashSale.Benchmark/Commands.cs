@@ -1,6 +1,7 @@
 using System.CommandLine;
 using FlashSale.Benchmark.Load;
 using FlashSale.Benchmark.Reports;
+using FlashSale.Benchmark.Scenarios;
 using Spectre.Console;
 
 namespace FlashSale.Benchmark;
@@ -46,7 +47,10 @@ public static class Commands
             Description = "seconds between samples of the measured phase (each --api-pid's memory, requests, errors, p99), in the report",
             DefaultValueFactory = _ => 10,
         };
-        var wrk = new Option<string?>("--wrk") { Description = "rush only: drive the rush with wrk running this Lua script (bench/rush.lua), one wrk per URL, instead of the tool's own shoppers" };
+        var wrk = new Option<string?>("--wrk")
+        {
+            Description = "rush, checkout or alive: drive the scenario with wrk running this Lua script (bench/crowd.lua), one wrk per URL, instead of the tool's own clients",
+        };
         var label = new Option<string>("--label") { Description = "name of the run in its report", DefaultValueFactory = _ => "" };
 
         var root = new RootCommand("FlashSale's load tool and audit")
@@ -66,9 +70,9 @@ public static class Commands
                 return 2;
             }
 
-            if (parse.GetValue(wrk) is { } script && (parse.GetValue(scenario) != Scenario.Rush || !File.Exists(script)))
+            if (parse.GetValue(wrk) is { } script && (!WrkScenario.Drives(parse.GetValue(scenario)) || parse.GetValue(rate) is not null || !File.Exists(script)))
             {
-                Console.Error.WriteLine($"--wrk: a Lua script that exists ('{script}'), with --scenario rush");
+                Console.Error.WriteLine($"--wrk: a Lua script that exists ('{script}'), with --scenario rush, checkout or alive and no --rate");
                 return 2;
             }
 

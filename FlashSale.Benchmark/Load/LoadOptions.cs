@@ -55,7 +55,7 @@ public sealed record LoadOptions
 
     public string Label { get; init; } = "";
 
-    // Rush only: wrk running this Lua script drives the rush instead of the tool's own shoppers (one wrk per URL).
+    // Rush, checkout or alive: wrk running this Lua script drives the scenario instead of the tool's own clients (one wrk per URL).
     public string? WrkScript { get; init; }
 
     // How long the sale stays open: the measured phase plus room for preparing codes and answers in flight, and a

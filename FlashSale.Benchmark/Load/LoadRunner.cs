@@ -29,7 +29,7 @@ public static class LoadRunner
             + (options.Rate is { } rate ? $", {rate:0.#} checkouts/s" : ""));
         var running = options.Scenario switch
         {
-            Scenario.Rush when options.WrkScript is { } script => WrkRushScenario.RunAsync(context, script),
+            _ when options.WrkScript is { } script => WrkScenario.RunAsync(context, script),
             Scenario.Rush => RushScenario.RunAsync(context),
             Scenario.Checkout => CheckoutScenario.RunAsync(context),
             Scenario.Purchase => PurchaseScenario.RunAsync(context),

@@ -17,7 +17,18 @@ public static class ReportCommand
             var document = Path.GetFullPath(parse.GetValue(output)!);
             var images = Path.Combine(Path.GetDirectoryName(document)!, "images");
             Directory.CreateDirectory(images);
-            BenchCharts.Rush(bench.Runs.Values.Where(r => r.Scenario == Scenario.Rush).ToList(), Path.Combine(images, "benchmark-rush.png"));
+            // wrk's runs have no timeline of their own: the chart shows the load tool's rushes, when there are any.
+            var rushes = bench.Runs.Values.Where(r => r.Scenario == Scenario.Rush && r.Timeline.Count > 0).ToList();
+            var rushChart = Path.Combine(images, "benchmark-rush.png");
+            if (rushes.Count > 0)
+            {
+                BenchCharts.Rush(rushes, rushChart);
+            }
+            else
+            {
+                File.Delete(rushChart);
+            }
+
             BenchCharts.Latency(bench.Runs.Values.Where(r => r.Scenario is Scenario.Checkout or Scenario.Purchase or Scenario.Rush).ToList(),
                 Path.Combine(images, "benchmark-latency.png"));
             await File.WriteAllTextAsync(document, BenchDocument.Write(bench, "images"), cancellationToken);

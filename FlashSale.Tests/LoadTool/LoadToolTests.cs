@@ -86,7 +86,7 @@ public sealed class LoadToolTests(Servers servers, ITestOutputHelper output)
         Assert.True(result.Audit!.Passed);
     }
 
-    // The bench's rushes are driven by wrk (bench/rush.lua) against a replica's port: the script's counts must satisfy
+    // The bench's rushes are driven by wrk (bench/crowd.lua) against a replica's port: the script's counts must satisfy
     // the audit as the tool's own shoppers do, and it must stop once the stock is sold rather than at its time limit.
     [Fact]
     public async Task ARushDrivenByWrkSellsOutAndPassesTheAudit()
@@ -97,7 +97,7 @@ public sealed class LoadToolTests(Servers servers, ITestOutputHelper output)
         var result = await RunAsync([target], settings.Database, new LoadOptions
         {
             Scenario = Scenario.Rush,
-            WrkScript = RepositoryRoot.PathOf("bench", "rush.lua"),
+            WrkScript = RepositoryRoot.PathOf("bench", "crowd.lua"),
             Duration = TimeSpan.FromSeconds(60),
             SaleSize = 300,
         });
@@ -107,11 +107,42 @@ public sealed class LoadToolTests(Servers servers, ITestOutputHelper output)
         var audit = Assert.IsType<AuditResult>(result.Audit);
         Assert.True(audit.Passed, string.Join("; ", audit.Failures.Select(f => $"{f.Name}: {f.Detail}")));
         Assert.All(audit.Checks, check => Assert.Equal(AuditStatus.Passed, check.Status));
-        var every = Assert.Single(result.Endpoints, e => e.Endpoint == WrkRushScenario.Endpoint);
+        var every = Assert.Single(result.Endpoints, e => e.Endpoint == WrkScenario.EveryRequest);
         Assert.Equal(300, every.Statuses["purchase 200"]);
         Assert.Equal(300, every.Statuses["checkout 200"]);
         Assert.Equal(0, every.Statuses["5xx"] + every.Statuses["error"]);
         Assert.True(every.P99Ms > 0);
+    }
+
+    // The bench's checkouts and its GET /alive ceiling are driven by wrk too: every checkout answered is granted (ten
+    // distinct items per user), the attempts stored are the answers wrk counted (the audit), and /alive answers only 200.
+    [Fact]
+    public async Task CheckoutsAndAliveDrivenByWrkAreCountedAndAudited()
+    {
+        var settings = await HostSettings.CreateAsync(servers);
+        await using var api = await ApiProcess.StartAsync(settings, "replica-0");
+        using var target = new LoadTarget("replica-0", new HttpClient { BaseAddress = api.Address }, 8);
+        var script = RepositoryRoot.PathOf("bench", "crowd.lua");
+
+        var checkouts = await RunAsync([target], settings.Database, new LoadOptions
+        {
+            Scenario = Scenario.Checkout,
+            WrkScript = script,
+            Duration = TimeSpan.FromSeconds(2),
+            SaleSize = 100_000,
+        });
+        var checkout = Assert.Single(checkouts.Endpoints, e => e.Endpoint == ShopClient.CheckoutRoute);
+        Assert.True(checkout.Statuses["200"] > 0);
+        Assert.Equal(0, checkout.Statuses["4xx"] + checkout.Statuses["5xx"] + checkout.Statuses["error"]);
+        var audit = Assert.IsType<AuditResult>(checkouts.Audit);
+        Assert.True(audit.Passed, string.Join("; ", audit.Failures.Select(f => $"{f.Name}: {f.Detail}")));
+        Assert.Contains(audit.Checks, check => check.Name == "attempt rows = checkout answers seen" && check.Status == AuditStatus.Passed);
+
+        var alive = await RunAsync([target], settings.Database, new LoadOptions { Scenario = Scenario.Alive, WrkScript = script, Duration = TimeSpan.FromSeconds(1) });
+        var answers = Assert.Single(alive.Endpoints, e => e.Endpoint == ShopClient.AliveRoute);
+        Assert.True(answers.Statuses["200"] > 0);
+        Assert.Equal(0, answers.Statuses["other"] + answers.Statuses["error"]);
+        Assert.Equal(answers.Requests, alive.Requests);
     }
 
     private Task<LoadResult> RushAsync(TestStack stack, int items, int shoppers) => RunAsync(stack, new LoadOptions

@@ -2,8 +2,8 @@ using FlashSale.Benchmark.Load;
 
 namespace FlashSale.Benchmark.Scenarios;
 
-// The line of JSON bench/rush.lua prints at the end of a wrk run (latencies in µs).
-public sealed record WrkRushFigures(
+// The line of JSON bench/crowd.lua prints at the end of a wrk run (latencies in µs).
+public sealed record WrkFigures(
     long CheckoutsSent,
     long CheckoutAnswers,
     long Granted,
@@ -24,7 +24,7 @@ public sealed record WrkRushFigures(
     long MaxUs)
 {
     // Several wrk runs at once (one per target): counts add up; of the latencies each percentile's worst is kept.
-    public static WrkRushFigures Sum(IReadOnlyList<WrkRushFigures> runs) => runs.Aggregate((a, b) => new WrkRushFigures(
+    public static WrkFigures Sum(IReadOnlyList<WrkFigures> runs) => runs.Aggregate((a, b) => new WrkFigures(
         a.CheckoutsSent + b.CheckoutsSent, a.CheckoutAnswers + b.CheckoutAnswers, a.Granted + b.Granted, a.PurchasesSent + b.PurchasesSent,
         a.PurchasesOk + b.PurchasesOk, a.PurchasesRefused + b.PurchasesRefused, a.Looks + b.Looks, a.Failures + b.Failures,
         a.Problems.Concat(b.Problems).GroupBy(p => p.Key).ToDictionary(g => g.Key, g => g.Sum(p => p.Value)),
@@ -34,12 +34,19 @@ public sealed record WrkRushFigures(
     // A checkout or purchase sent but not answered (a 5xx, a timeout, the time limit) may have been stored.
     public SeenSnapshot Seen => new(CheckoutAnswers, CheckoutsSent - CheckoutAnswers, Granted, PurchasesOk, PurchasesSent - PurchasesOk - PurchasesRefused);
 
-    public EndpointSummary Summarize(TimeSpan elapsed) => new(
-        WrkRushScenario.Endpoint,
+    public EndpointSummary Summarize(string endpoint, Scenario scenario, TimeSpan elapsed) => new(
+        endpoint,
         Requests,
         elapsed.TotalSeconds > 0 ? Requests / elapsed.TotalSeconds : 0,
         P50Us / 1000.0, P90Us / 1000.0, P99Us / 1000.0, P999Us / 1000.0, MaxUs / 1000.0,
-        new SortedDictionary<string, long>
+        Statuses(scenario),
+        new SortedDictionary<string, long>(Problems));
+
+    private SortedDictionary<string, long> Statuses(Scenario scenario) => scenario switch
+    {
+        Scenario.Alive => new() { ["200"] = Requests - Failures, ["other"] = Failures, ["error"] = TransportErrors + Timeouts },
+        Scenario.Checkout => new() { ["200"] = Granted, ["4xx"] = CheckoutAnswers - Granted, ["5xx"] = Failures, ["error"] = TransportErrors + Timeouts },
+        _ => new()
         {
             ["checkout 200"] = Granted,
             ["checkout 4xx"] = CheckoutAnswers - Granted,
@@ -49,5 +56,5 @@ public sealed record WrkRushFigures(
             ["5xx"] = Failures,
             ["error"] = TransportErrors + Timeouts,
         },
-        new SortedDictionary<string, long>(Problems));
+    };
 }

@@ -5,26 +5,38 @@ using FlashSale.Benchmark.Load;
 
 namespace FlashSale.Benchmark.Scenarios;
 
-// The rush driven by wrk running a Lua script (bench/rush.lua), one wrk per target with the cores' threads split
-// between them: a client that costs a fraction of the tool's, so the rush measures the service. wrk cannot tell
-// one endpoint's latency from another's: its latencies are of every request, reported as one endpoint; what the
-// script saw (checkouts granted and refused, purchases made) feeds the audit as the tool's own shoppers would.
-public static class WrkRushScenario
+// A scenario driven by wrk running a Lua script (bench/crowd.lua) instead of the tool's own clients, one wrk per
+// target with the cores' threads split between them: a client that costs a fraction of the tool's, so the run
+// measures the service. wrk cannot tell one endpoint's latency from another's: a rush's latencies are of every
+// request, reported as one endpoint; what the script saw (checkouts granted and refused, purchases made) feeds the
+// audit as the tool's own shoppers would.
+public static class WrkScenario
 {
-    public const string Endpoint = "every request (wrk)";
+    public const string EveryRequest = "every request (wrk)";
+
+    public static bool Drives(Scenario scenario) => scenario is Scenario.Rush or Scenario.Checkout or Scenario.Alive;
 
     public static async Task RunAsync(ScenarioContext context, string script)
     {
-        var sale = context.RequiredSale;
         var options = context.Options;
+        var (mode, endpoint) = options.Scenario switch
+        {
+            Scenario.Rush => ("rush", EveryRequest),
+            Scenario.Checkout => ("checkout", ShopClient.CheckoutRoute),
+            Scenario.Alive => ("alive", ShopClient.AliveRoute),
+            _ => throw new ArgumentException($"wrk does not drive the {options.Scenario} scenario"),
+        };
+        var (saleId, items) = context.Sale is { } sale ? (sale.Id, sale.TotalItems) : (0L, 0);
         var targets = context.Targets;
         var threads = Math.Max(1, Environment.ProcessorCount / targets.Count);
         var connections = Math.Max(threads, options.Connections / targets.Count);
         context.BeginMeasuring();
         var runs = await Task.WhenAll(targets.Select((target, index) => RunWrkAsync(
             script, target.Client.BaseAddress!, threads, connections, options.Duration,
-            [sale.Id, sale.TotalItems, index * threads, threads * targets.Count, options.Seed], context.Cancellation)));
-        var figures = WrkRushFigures.Sum(runs);
+            [saleId.ToString(CultureInfo.InvariantCulture), items.ToString(CultureInfo.InvariantCulture), (index * threads).ToString(CultureInfo.InvariantCulture),
+             (threads * targets.Count).ToString(CultureInfo.InvariantCulture), options.Seed.ToString(CultureInfo.InvariantCulture), mode],
+            context.Cancellation)));
+        var figures = WrkFigures.Sum(runs);
 
         var recorder = context.Shop.Recorder;
         recorder.Seen.Add(figures.Seen);
@@ -34,15 +46,15 @@ public static class WrkRushScenario
         }
 
         context.CheckSoldOut();
-        recorder.AddExternal(figures.Summarize(context.Elapsed));
+        recorder.AddExternal(figures.Summarize(endpoint, options.Scenario, context.Elapsed));
     }
 
-    private static async Task<WrkRushFigures> RunWrkAsync(
-        string script, Uri target, int threads, int connections, TimeSpan limit, long[] scriptArguments, CancellationToken cancellationToken)
+    private static async Task<WrkFigures> RunWrkAsync(
+        string script, Uri target, int threads, int connections, TimeSpan limit, string[] scriptArguments, CancellationToken cancellationToken)
     {
         var start = new ProcessStartInfo("wrk") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
         foreach (var argument in (string[])[$"-t{threads}", $"-c{connections}", $"-d{Math.Ceiling(limit.TotalSeconds)}s", "--timeout", "10s", "-s", script,
-            target.ToString().TrimEnd('/'), "--", .. scriptArguments.Select(a => a.ToString(CultureInfo.InvariantCulture))])
+            target.ToString().TrimEnd('/'), "--", .. scriptArguments])
         {
             start.ArgumentList.Add(argument);
         }
@@ -70,7 +82,7 @@ public static class WrkRushScenario
             throw new InvalidOperationException($"wrk against {target} exited {wrk.ExitCode} without its figures: {await errors}");
         }
 
-        return JsonSerializer.Deserialize<WrkRushFigures>(figures, ShopClient.Json)!;
+        return JsonSerializer.Deserialize<WrkFigures>(figures, ShopClient.Json)!;
     }
 
     // wrk runs for its whole duration unless interrupted; on SIGINT it stops at once and reports.

@@ -1,11 +1,15 @@
--- A rush driven by wrk, so that the client costs little beside the service it measures:
---   wrk -t2 -c64 -d30s -s bench/rush.lua $API -- SALE_ID ITEMS FIRST_THREAD ALL_THREADS SEED
--- Each wrk thread is a crowd of shoppers going through every item of the sale in an order of its own (so threads
--- race for items as shoppers do), buying what it got before checking out more; an item refused (held or sold) is
--- dropped. Ten checkouts per user id, so nobody meets the limit. Once its items are tried, its codes bought and
--- every checkout and purchase answered, a thread prints "thread done" and stops; until then a connection with nothing to do
--- reads GET /sales/current. wrk itself runs for its whole -d unless interrupted: the load tool sends it SIGINT
--- once every thread is done. done() prints one line of JSON: what the tool needs for its audit and report.
+-- The crowds the bench drives with wrk, so that the client costs little beside the service it measures:
+--   wrk -t2 -c64 -d30s -s bench/crowd.lua $API -- SALE_ID ITEMS FIRST_THREAD ALL_THREADS SEED [MODE]
+-- MODE rush (the default): each wrk thread is a crowd of shoppers going through every item of the sale in an order of
+-- its own (so threads race for items as shoppers do), buying what it got before checking out more; an item refused
+-- (held or sold) is dropped. Ten checkouts per user id, so nobody meets the limit. Once its items are tried, its codes
+-- bought and every checkout and purchase answered, a thread prints "thread done" and stops; until then a connection
+-- with nothing to do reads GET /sales/current. wrk itself runs for its whole -d unless interrupted: the load tool
+-- sends it SIGINT once every thread is done.
+-- MODE checkout: checkouts only for the whole -d, the threads sharing out the items in order (thread t of T takes
+-- items t, t + T, ...), ten per user; past the last item the walk starts again with new users, who are refused.
+-- MODE alive: GET /alive for the whole -d (SALE_ID and ITEMS are 0): the ceiling the others are compared with.
+-- done() prints one line of JSON: what the tool needs for its audit and report.
 
 local threads = {}
 
@@ -18,12 +22,17 @@ checkouts_sent, checkout_answers, granted, purchases_sent, purchases_ok, purchas
 problems = {}
 
 local sale, shopper, order, next_item, codes, stopped = nil, 0, {}, 1, {}, false
+local mode, items, all_threads, walked = "rush", 0, 1, 0
 
 function init(args)
   sale = args[1]
-  local items, first, seed = tonumber(args[2]), tonumber(args[3]), tonumber(args[5])
+  local first, seed = tonumber(args[3]), tonumber(args[5])
+  items, all_threads, mode = tonumber(args[2]), tonumber(args[4]), args[6] or "rush"
   shopper = first + index
   verifying = index == 0
+  if mode ~= "rush" then
+    return
+  end
   math.randomseed(seed * 1000003 + shopper)
   for item = 0, items - 1 do
     order[item + 1] = item
@@ -39,6 +48,16 @@ function request()
   if verifying then
     verifying = false
     return wrk.format("GET", "/sales/current")
+  end
+  if mode == "alive" then
+    return wrk.format("GET", "/alive")
+  end
+  if mode == "checkout" then
+    local n = shopper + walked * all_threads
+    walked = walked + 1
+    local item, pass = n % items, math.floor(n / items)
+    checkouts_sent = checkouts_sent + 1
+    return wrk.format("POST", string.format("/checkout?user_id=wrk-%d-%d&id=%s-%06d", pass, math.floor(item / 10), sale, item))
   end
   if #codes > 0 then
     purchases_sent = purchases_sent + 1
@@ -58,6 +77,12 @@ end
 -- A checkout's answer names its expiry, a purchase's its purchase id; among refusals only a purchase's speak of
 -- its code.
 function response(status, headers, body)
+  if mode == "alive" then
+    if status ~= 200 then
+      failures = failures + 1
+    end
+    return
+  end
   if status >= 500 then
     failures = failures + 1
   elseif status == 200 then
@@ -66,7 +91,9 @@ function response(status, headers, body)
     elseif body:find('"expires_at"', 1, true) then
       checkout_answers = checkout_answers + 1
       granted = granted + 1
-      table.insert(codes, body:match('"code":"([^"]+)"'))
+      if mode == "rush" then
+        table.insert(codes, body:match('"code":"([^"]+)"'))
+      end
     end
   else
     local problem = body:match('"code":"([^"]+)"') or tostring(status)
@@ -77,7 +104,7 @@ function response(status, headers, body)
       checkout_answers = checkout_answers + 1
     end
   end
-  if not stopped and next_item > #order and #codes == 0 and checkout_answers >= checkouts_sent
+  if mode == "rush" and not stopped and next_item > #order and #codes == 0 and checkout_answers >= checkouts_sent
       and purchases_ok + purchases_refused >= purchases_sent then
     stopped = true
     io.write("thread done\n")
