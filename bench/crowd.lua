@@ -9,6 +9,7 @@
 -- MODE checkout: checkouts only for the whole -d, the threads sharing out the items in order (thread t of T takes
 -- items t, t + T, ...), ten per user; past the last item the walk starts again with new users, who are refused.
 -- MODE alive: GET /alive for the whole -d (SALE_ID and ITEMS are 0): the ceiling the others are compared with.
+-- Every 100 answers a thread prints "progress ANSWERS SOLD" (since its last such line), for the tool's timeline;
 -- done() prints one line of JSON: what the tool needs for its audit and report.
 
 local threads = {}
@@ -23,6 +24,15 @@ problems = {}
 
 local sale, shopper, order, next_item, codes, stopped = nil, 0, {}, 1, {}, false
 local mode, items, all_threads, walked = "rush", 0, 1, 0
+local unreported_answers, unreported_sold = 0, 0
+
+local function report_progress(force)
+  if force or unreported_answers >= 100 then
+    io.write(string.format("progress %d %d\n", unreported_answers, unreported_sold))
+    io.flush()
+    unreported_answers, unreported_sold = 0, 0
+  end
+end
 
 function init(args)
   sale = args[1]
@@ -77,10 +87,12 @@ end
 -- A checkout's answer names its expiry, a purchase's its purchase id; among refusals only a purchase's speak of
 -- its code.
 function response(status, headers, body)
+  unreported_answers = unreported_answers + 1
   if mode == "alive" then
     if status ~= 200 then
       failures = failures + 1
     end
+    report_progress(false)
     return
   end
   if status >= 500 then
@@ -88,6 +100,7 @@ function response(status, headers, body)
   elseif status == 200 then
     if body:find('"purchase_id"', 1, true) then
       purchases_ok = purchases_ok + 1
+      unreported_sold = unreported_sold + 1
     elseif body:find('"expires_at"', 1, true) then
       checkout_answers = checkout_answers + 1
       granted = granted + 1
@@ -104,9 +117,11 @@ function response(status, headers, body)
       checkout_answers = checkout_answers + 1
     end
   end
+  report_progress(false)
   if mode == "rush" and not stopped and next_item > #order and #codes == 0 and checkout_answers >= checkouts_sent
       and purchases_ok + purchases_refused >= purchases_sent then
     stopped = true
+    report_progress(true)
     io.write("thread done\n")
     io.flush()
     wrk.thread:stop()

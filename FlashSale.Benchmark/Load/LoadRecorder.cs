@@ -49,12 +49,14 @@ public sealed class LoadRecorder(TimeSpan length)
         Timeline.Request();
     }
 
-    public void ItemSold()
+    public void ItemSold() => ItemsSold(1);
+
+    public void ItemsSold(long items)
     {
-        Interlocked.Increment(ref _sold);
+        Interlocked.Add(ref _sold, items);
         if (_measuring)
         {
-            Timeline.Sold();
+            Timeline.Sold(items);
         }
     }
 

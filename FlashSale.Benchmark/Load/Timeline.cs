@@ -11,9 +11,11 @@ public sealed class Timeline(TimeSpan length)
 
     public TimeSpan Elapsed => System.Diagnostics.Stopwatch.GetElapsedTime(_startTimestamp);
 
-    public void Request() => Interlocked.Increment(ref _requests[Second()]);
+    public void Request() => Answered(1);
 
-    public void Sold() => Interlocked.Increment(ref _sold[Second()]);
+    public void Answered(long requests) => Interlocked.Add(ref _requests[Second()], requests);
+
+    public void Sold(long items = 1) => Interlocked.Add(ref _sold[Second()], items);
 
     public long RequestsInSecond(int second) => second >= 0 && second < _requests.Length ? Interlocked.Read(ref _requests[second]) : 0;
 

@@ -9,6 +9,9 @@ public static class BenchCharts
 {
     private static readonly string[] PercentileNames = ["p50", "p90", "p99", "p99.9", "max"];
 
+    // A rush whose report has no timeline (from before wrk printed its progress) has no line to draw.
+    public static bool HasTimeline(LoadResult run) => run.Scenario == Scenario.Rush && run.Timeline.Any(second => second.Requests > 0);
+
     public static void Rush(IReadOnlyList<LoadResult> rushes, string path)
     {
         var plot = new Plot();

@@ -143,7 +143,7 @@ public static class BenchDocument
         Line();
         Line("## Charts");
         Line();
-        if (results.Runs.Values.Any(r => r.Scenario == Scenario.Rush && r.Timeline.Count > 0))
+        if (results.Runs.Values.Any(BenchCharts.HasTimeline))
         {
             Line($"![Items sold and requests per second during the rushes]({chartsFolderFromDocument}/benchmark-rush.png)");
             Line();

@@ -17,8 +17,7 @@ public static class ReportCommand
             var document = Path.GetFullPath(parse.GetValue(output)!);
             var images = Path.Combine(Path.GetDirectoryName(document)!, "images");
             Directory.CreateDirectory(images);
-            // wrk's runs have no timeline of their own: the chart shows the load tool's rushes, when there are any.
-            var rushes = bench.Runs.Values.Where(r => r.Scenario == Scenario.Rush && r.Timeline.Count > 0).ToList();
+            var rushes = bench.Runs.Values.Where(BenchCharts.HasTimeline).ToList();
             var rushChart = Path.Combine(images, "benchmark-rush.png");
             if (rushes.Count > 0)
             {

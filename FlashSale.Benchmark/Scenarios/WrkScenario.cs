@@ -30,27 +30,33 @@ public static class WrkScenario
         var targets = context.Targets;
         var threads = Math.Max(1, Environment.ProcessorCount / targets.Count);
         var connections = Math.Max(threads, options.Connections / targets.Count);
+        var recorder = context.Shop.Recorder;
+        var soldSoFar = 0L;
+        void Progress(long answered, long sold)
+        {
+            recorder.Timeline.Answered(answered);
+            recorder.ItemsSold(sold);
+            Interlocked.Add(ref soldSoFar, sold);
+        }
+
         context.BeginMeasuring();
         var runs = await Task.WhenAll(targets.Select((target, index) => RunWrkAsync(
-            script, target.Client.BaseAddress!, threads, connections, options.Duration,
+            script, target.Client.BaseAddress!, threads, connections, options.Duration, Progress,
             [saleId.ToString(CultureInfo.InvariantCulture), items.ToString(CultureInfo.InvariantCulture), (index * threads).ToString(CultureInfo.InvariantCulture),
              (threads * targets.Count).ToString(CultureInfo.InvariantCulture), options.Seed.ToString(CultureInfo.InvariantCulture), mode],
             context.Cancellation)));
         var figures = WrkFigures.Sum(runs);
 
-        var recorder = context.Shop.Recorder;
         recorder.Seen.Add(figures.Seen);
-        for (var sold = 0L; sold < figures.PurchasesOk; sold++)
-        {
-            recorder.ItemSold();
-        }
+        recorder.ItemsSold(figures.PurchasesOk - Interlocked.Read(ref soldSoFar));
 
         context.CheckSoldOut();
         recorder.AddExternal(figures.Summarize(endpoint, options.Scenario, context.Elapsed));
     }
 
     private static async Task<WrkFigures> RunWrkAsync(
-        string script, Uri target, int threads, int connections, TimeSpan limit, string[] scriptArguments, CancellationToken cancellationToken)
+        string script, Uri target, int threads, int connections, TimeSpan limit, Action<long, long> progress, string[] scriptArguments,
+        CancellationToken cancellationToken)
     {
         var start = new ProcessStartInfo("wrk") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
         foreach (var argument in (string[])[$"-t{threads}", $"-c{connections}", $"-d{Math.Ceiling(limit.TotalSeconds)}s", "--timeout", "10s", "-s", script,
@@ -73,6 +79,10 @@ public static class WrkScenario
             else if (line.StartsWith('{'))
             {
                 figures = line;
+            }
+            else if (line.Split(' ') is ["progress", var answered, var sold])
+            {
+                progress(long.Parse(answered, CultureInfo.InvariantCulture), long.Parse(sold, CultureInfo.InvariantCulture));
             }
         }
 

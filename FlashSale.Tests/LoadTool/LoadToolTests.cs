@@ -112,6 +112,10 @@ public sealed class LoadToolTests(Servers servers, ITestOutputHelper output)
         Assert.Equal(300, every.Statuses["checkout 200"]);
         Assert.Equal(0, every.Statuses["5xx"] + every.Statuses["error"]);
         Assert.True(every.P99Ms > 0);
+
+        // wrk's threads print their progress as they go: the timeline the charts draw holds every answer and sale.
+        Assert.Equal(300, result.Timeline[^1].SoldSoFar);
+        Assert.Equal(result.Requests, result.Timeline.Sum(second => second.Requests));
     }
 
     // The bench's checkouts and its GET /alive ceiling are driven by wrk too: every checkout answered is granted (ten
