@@ -113,9 +113,10 @@ public sealed class LoadToolTests(Servers servers, ITestOutputHelper output)
         Assert.Equal(0, every.Statuses["5xx"] + every.Statuses["error"]);
         Assert.True(every.P99Ms > 0);
 
-        // wrk's threads print their progress as they go: the timeline the charts draw holds every answer and sale.
+        // wrk's threads print their progress every 100 answers, for the timeline the charts draw: every sale (the
+        // last ones counted from wrk's final figures), and the answers but those a thread saw after its last line.
         Assert.Equal(300, result.Timeline[^1].SoldSoFar);
-        Assert.Equal(result.Requests, result.Timeline.Sum(second => second.Requests));
+        Assert.InRange(result.Timeline.Sum(second => second.Requests), Math.Max(1, result.Requests - 100 * Environment.ProcessorCount), result.Requests);
     }
 
     // The bench's checkouts and its GET /alive ceiling are driven by wrk too: every checkout answered is granted (ten
