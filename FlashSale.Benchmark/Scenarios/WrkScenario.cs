@@ -42,8 +42,7 @@ public static class WrkScenario
         context.BeginMeasuring();
         var runs = await Task.WhenAll(targets.Select((target, index) => RunWrkAsync(
             script, target.Client.BaseAddress!, threads, connections, options.Duration, Progress,
-            [saleId.ToString(CultureInfo.InvariantCulture), items.ToString(CultureInfo.InvariantCulture), (index * threads).ToString(CultureInfo.InvariantCulture),
-             (threads * targets.Count).ToString(CultureInfo.InvariantCulture), options.Seed.ToString(CultureInfo.InvariantCulture), mode],
+            [.. ((long[])[saleId, items, index * threads, threads * targets.Count, options.Seed]).Select(n => n.ToString(CultureInfo.InvariantCulture)), mode],
             context.Cancellation)));
         var figures = WrkFigures.Sum(runs);
 
