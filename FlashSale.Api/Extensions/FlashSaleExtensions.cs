@@ -91,6 +91,10 @@ public static partial class FlashSaleExtensions
             options.SerializerOptions.Converters.Add(new UtcTimestampConverter());
             // Numbers are numbers: not also strings, so the document types them as integers.
             options.SerializerOptions.NumberHandling = JsonNumberHandling.Strict;
+            // Generated code only, as in an ahead-of-time build: no reflection to fall back on, so a type missing
+            // from ApiJsonContext fails here too (the framework adds its own context for problem details).
+            options.SerializerOptions.TypeInfoResolverChain.Clear();
+            options.SerializerOptions.TypeInfoResolverChain.Add(ApiJsonContext.Default);
         });
         services.AddProblemDetails(options => options.CustomizeProblemDetails = FrameworkProblems.Customize);
         services.AddExceptionHandler<DependencyFailureHandler>();

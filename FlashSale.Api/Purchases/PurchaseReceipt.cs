@@ -1,4 +1,5 @@
 using System.Text.Json;
+using FlashSale.Api.Contract;
 
 namespace FlashSale.Api.Purchases;
 
@@ -6,9 +7,7 @@ namespace FlashSale.Api.Purchases;
 // gets the very same answer without touching PostgreSQL.
 public sealed record PurchaseReceipt(long PurchaseId, long SaleId, string ItemId, string UserId, DateTimeOffset PurchasedAt)
 {
-    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower };
+    public string ToJson() => JsonSerializer.Serialize(this, ReceiptJsonContext.Default.PurchaseReceipt);
 
-    public string ToJson() => JsonSerializer.Serialize(this, Json);
-
-    public static PurchaseReceipt? FromJson(string json) => JsonSerializer.Deserialize<PurchaseReceipt>(json, Json);
+    public static PurchaseReceipt? FromJson(string json) => JsonSerializer.Deserialize(json, ReceiptJsonContext.Default.PurchaseReceipt);
 }

@@ -94,7 +94,7 @@ public sealed partial class RedisSaleState(
         var loaded = await redis.ScriptAsync(
             RedisScript.RebuildSale,
             [keys.Loaded(sale.Id)],
-            [keys.SalePrefix(sale.Id), keys.PurchasePrefix, KeyLifetimeMilliseconds(sale, now), now.ToUnixTimeMilliseconds(), JsonSerializer.Serialize(state)],
+            [keys.SalePrefix(sale.Id), keys.PurchasePrefix, KeyLifetimeMilliseconds(sale, now), now.ToUnixTimeMilliseconds(), JsonSerializer.Serialize(state, SnapshotJsonContext.Default.Snapshot)],
             cancellationToken);
         LogSaleLoaded(logger, sale.Id, (int)loaded, state.Purchases.Select(p => p.UserId).Distinct().Count(), state.Holds.Count);
     }

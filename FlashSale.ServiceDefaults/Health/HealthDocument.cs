@@ -16,17 +16,11 @@ public static class HealthDocument
     public const string RedisCheckName = "redis";
     public const string LiveTag = "live";
 
-    private static readonly JsonSerializerOptions SerializerOptions = new()
-    {
-        PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
-        WriteIndented = false,
-    };
-
     public static Task WriteAsync(HttpContext context, HealthReport report)
     {
         var document = Create(report, DateTimeOffset.UtcNow - Process.GetCurrentProcess().StartTime.ToUniversalTime());
         context.Response.ContentType = "application/json; charset=utf-8";
-        return JsonSerializer.SerializeAsync(context.Response.Body, document, SerializerOptions, context.RequestAborted);
+        return JsonSerializer.SerializeAsync(context.Response.Body, document, HealthJsonContext.Default.HealthData, context.RequestAborted);
     }
 
     public static HealthData Create(HealthReport report, TimeSpan uptime) => new(
@@ -71,3 +65,8 @@ public sealed record HealthData(
 public sealed record ServicesStatus(string App, string Database, string Redis);
 
 public sealed record MemoryMetrics(long Alloc, long TotalAlloc, long Sys, int NumGc);
+
+// The health document's JSON, written by generated code (no reflection, so services can be compiled ahead of time).
+[JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.SnakeCaseLower)]
+[JsonSerializable(typeof(HealthData))]
+internal sealed partial class HealthJsonContext : JsonSerializerContext;
