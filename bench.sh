@@ -14,6 +14,7 @@
 #   BENCH_QUICK=1 ./bench.sh   # shorter runs and a 2,000-item rush, to try the script (same document)
 #   BENCH_PROFILE=1 ./bench.sh # also one more 1-replica rush under dotnet-trace (installed on first use), whose
 #                              # top methods go into the document; that rush is not among the measured runs
+#   BENCH_RUNTIME=jit ./bench.sh   # replicas from the solution's build (JIT) rather than published with Native AOT
 set -euo pipefail
 cd "$(dirname "$0")"
 source scripts/prerequisites.sh
@@ -41,12 +42,26 @@ fact machine_cores "$(nproc)"
 fact machine_memory "$(awk '/MemTotal/ {printf "%.1f GiB", $2/1048576}' /proc/meminfo)"
 fact machine_kernel "$(uname -r)"
 fact load_before "$(load1)"
-fact other_stacks "$(pgrep -fc 'FlashSale.Api.dll|bin/postgres|redis-server' || true) processes"
+fact other_stacks "$(pgrep -fc 'FlashSale.Api|bin/postgres|redis-server' || true) processes"
 
 echo "Building (Release)..."
 dotnet build FlashSale.AppHost -c Release -v quiet -nologo
 dotnet build FlashSale.Benchmark -c Release -v quiet -nologo
 tool=(dotnet FlashSale.Benchmark/bin/Release/net10.0/FlashSale.Benchmark.dll)
+
+# The replicas run the API as a deploy publishes it, compiled ahead of time (Native AOT): nothing is left to compile
+# when the crowd arrives, so the first rush after a start runs the code of the later ones (docs/benchmarks-notes.md,
+# items 16 and 31). Every stack below runs it (start-stack.sh reads stack_api_executable).
+runtime=${BENCH_RUNTIME:-aot}
+case $runtime in
+  aot)
+    echo "Publishing FlashSale.Api with Native AOT..."
+    dotnet publish FlashSale.Api -c Release -r linux-x64 -p:PublishAot=true -o "$data/api-aot" -v quiet -nologo
+    export stack_api_executable="$data/api-aot/FlashSale.Api" ;;
+  jit) ;;
+  *) echo "BENCH_RUNTIME is '$runtime': use aot or jit" >&2; exit 2 ;;
+esac
+fact api_runtime "$runtime"
 
 # 0. The window's start, each on a fresh stack of its own that opens 20-second sales by itself (stopped before the next).
 mkdir -p "$results/window"

@@ -7,8 +7,10 @@ namespace FlashSale.AppHost;
 // The AppHost's own settings, section "Stack" (command line --Stack:Replicas=3 or environment Stack__Replicas=3).
 // TestAlertDelay (a Prometheus duration such as 5s) is for tests only: every alert's for: and Alertmanager's
 // group_wait and group_interval become it, so a fault reaches the receiver within seconds; the repository's values
-// are the production ones.
-public sealed partial record StackSettings(Substrate Substrate, int Replicas, int Port, string DataDirectory, bool Clean, string? TestAlertDelay)
+// are the production ones. ApiExecutable runs the replicas from a published FlashSale.Api executable (Native AOT, as a
+// deploy publishes it) instead of the solution's build.
+public sealed partial record StackSettings(
+    Substrate Substrate, int Replicas, int Port, string DataDirectory, bool Clean, string? TestAlertDelay, string? ApiExecutable)
 {
     public const string Section = "Stack";
     public const int MaxReplicas = 16;
@@ -36,7 +38,12 @@ public sealed partial record StackSettings(Substrate Substrate, int Replicas, in
                 ? delay
                 : throw new StackException($"{Section}:TestAlertDelay is '{delay}': use a duration such as 5s, with {Section}:Substrate=executables.")
             : null;
-        return new StackSettings(substrate, replicas, port, dataDirectory, clean, alertDelay);
+        var apiExecutable = section["ApiExecutable"] is { Length: > 0 } executable
+            ? File.Exists(executable)
+                ? Path.GetFullPath(executable)
+                : throw new StackException($"{Section}:ApiExecutable is '{executable}': no such file (publish FlashSale.Api there first).")
+            : null;
+        return new StackSettings(substrate, replicas, port, dataDirectory, clean, alertDelay, apiExecutable);
     }
 
     [GeneratedRegex("^[1-9][0-9]*(ms|s|m)$")]

@@ -1,6 +1,7 @@
 # Starts a fresh FlashSale stack the way the product runs, for bench.sh and soak.sh, which source this file
 # after setting $data (a new folder for the stack's data) and $log (the AppHost's output): the AppHost with
-# $stack_replicas API replicas (default two), its data in $data, no hourly sale of its own unless $stack_settings
+# $stack_replicas API replicas (default two), run from $stack_api_executable when set (a published FlashSale.Api, e.g.
+# Native AOT) or else from the solution's build, its data in $data, no hourly sale of its own unless $stack_settings
 # says otherwise (AppHost settings, default --FlashSale:AutoStart=false) and the rate limits off. Waits until it is ready,
 # sets a trap that stops it all on exit (and deletes $data when the script succeeded), and leaves:
 #   key                          the admin API key
@@ -21,6 +22,11 @@ printf "shared_preload_libraries = 'pg_stat_statements'\npg_stat_statements.trac
 echo "Starting the stack (data in $data)..."
 stack_replicas=${stack_replicas:-2}
 read -ra stack_setting_args <<<"${stack_settings:---FlashSale:AutoStart=false}"
+api_command="$PWD/FlashSale.Api/bin/Release/net10.0/FlashSale.Api.dll"
+if [ -n "${stack_api_executable:-}" ]; then
+  api_command=$(realpath "$stack_api_executable")
+  stack_setting_args+=("--Stack:ApiExecutable=$api_command")
+fi
 dotnet run --project FlashSale.AppHost -c Release --no-build -- --Stack:DataDirectory="$data" --Stack:Replicas="$stack_replicas" \
   --Stack:Port=0 "${stack_setting_args[@]}" --FlashSale:RateLimit:PerClient=0 --FlashSale:RateLimit:PerUser=0 >"$log" 2>&1 &
 runner=$!
@@ -69,9 +75,8 @@ sed -n '/FlashSale is ready/,/admin API key/p' "$log"
 # keeps it in the user secrets) and aimed at on the port they listen on themselves.
 start_time() { awk '{ print $22 }' "/proc/$1/stat" 2>/dev/null || echo 0; }
 runner_start=$(start_time "$runner")
-api_dll="$PWD/FlashSale.Api/bin/Release/net10.0/FlashSale.Api.dll"
 declare -A replica_url replica_pid   # (global: this file is sourced, not called)
-for pid in $(pgrep -f "$api_dll" || true); do
+for pid in $(pgrep -f "$api_command" || true); do
   env_of() { tr '\0' '\n' 2>/dev/null <"/proc/$pid/environ" | grep -oP "^$1=\K.*" || true; }
   [ "$(start_time "$pid")" -gt "$runner_start" ] && [ "$(env_of FlashSale__AdminApiKey)" = "$key" ] || continue
   name=$(env_of FlashSale__ReplicaName)

@@ -31,7 +31,7 @@ public static class ApiReplicasExtensions
         var replicas = Enumerable.Range(1, stack.Replicas).Select(index =>
         {
             var name = ApiReplicas.ReplicaName(index);
-            var replica = builder.AddDotnetApp<Projects.FlashSale_Api>(name, LocalPorts.Free($"API replica {name}"), proxied: false)
+            var replica = builder.AddDotnetApp<Projects.FlashSale_Api>(name, LocalPorts.Free($"API replica {name}"), proxied: false, stack.ApiExecutable)
                 .WithReference(storage.Database, StorageResources.DatabaseName)
                 .WithReference(storage.Redis, StorageResources.RedisName)
                 .WaitFor(storage.Database)

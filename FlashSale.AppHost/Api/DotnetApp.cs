@@ -7,7 +7,8 @@ namespace FlashSale.AppHost.Api;
 // each app ran on until it was killed after a timeout (Ctrl-C took 15 s); `dotnet X.dll` is the app itself and stops
 // gracefully at once. It gets what Aspire gives a project: its URL, OTLP settings and service name.
 // A proxied endpoint (the default) is reached through the orchestrator's proxy; an endpoint that is not proxied is the
-// app's own port, which must then be given.
+// app's own port, which must then be given. Given an executable (the project published, e.g. ahead of time), that runs
+// instead, from its own folder.
 public static class DotnetApp
 {
     // The AppHost's own build configuration: the projects it references were built with it.
@@ -18,7 +19,17 @@ public static class DotnetApp
     private static readonly string TargetFramework = new DirectoryInfo(AppContext.BaseDirectory).Name;
 
     public static IResourceBuilder<ExecutableResource> AddDotnetApp<TProject>(this IDistributedApplicationBuilder builder, string name, int? port = null,
-        bool proxied = true)
+        bool proxied = true, string? executable = null)
+        where TProject : IProjectMetadata, new()
+    {
+        var app = executable is null ? builder.AddBuiltProject<TProject>(name) : builder.AddExecutable(name, executable, Path.GetDirectoryName(executable)!);
+        app = app.WithHttpEndpoint(port: port, name: "http", isProxied: proxied)
+            .WithOtlpExporter();
+        var endpoint = app.GetEndpoint("http");
+        return app.WithEnvironment("ASPNETCORE_URLS", ReferenceExpression.Create($"http://localhost:{endpoint.Property(EndpointProperty.TargetPort)}"));
+    }
+
+    private static IResourceBuilder<ExecutableResource> AddBuiltProject<TProject>(this IDistributedApplicationBuilder builder, string name)
         where TProject : IProjectMetadata, new()
     {
         var project = new TProject().ProjectPath;
@@ -29,10 +40,6 @@ public static class DotnetApp
             throw new StackException($"{assembly} is missing: build the solution first (dotnet build FlashSale.sln -c {Configuration}).");
         }
 
-        var app = builder.AddExecutable(name, "dotnet", projectDirectory, assembly)
-            .WithHttpEndpoint(port: port, name: "http", isProxied: proxied)
-            .WithOtlpExporter();
-        var endpoint = app.GetEndpoint("http");
-        return app.WithEnvironment("ASPNETCORE_URLS", ReferenceExpression.Create($"http://localhost:{endpoint.Property(EndpointProperty.TargetPort)}"));
+        return builder.AddExecutable(name, "dotnet", projectDirectory, assembly);
     }
 }

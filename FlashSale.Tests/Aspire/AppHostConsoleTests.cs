@@ -11,6 +11,7 @@ public sealed class AppHostConsoleTests
     [Theory]
     [InlineData("--FlashSale:ItemsPerSale=-5", "FlashSale:ItemsPerSale", "-5")]
     [InlineData("--FlashSale:CheckoutHold=soon", "FlashSale:CheckoutHold", "soon")]
+    [InlineData("--Stack:ApiExecutable=/nonexistent/FlashSale.Api", "Stack:ApiExecutable", "/nonexistent/FlashSale.Api")]
     public async Task ABadReplicaSettingStopsTheStartInOneLineNamingIt(string setting, string name, string value)
     {
         await using var appHost = AppHostProcess.Start(setting);

@@ -92,6 +92,33 @@ public sealed class AppModelTests : IDisposable
         }
     }
 
+    // Replicas run the solution's build (`dotnet FlashSale.Api.dll`), or a published executable when given one (Native
+    // AOT, as a deploy publishes the API), from that executable's own folder; the gateway stays the solution's build.
+    [Fact]
+    public async Task ReplicasRunAPublishedApiWhenGivenOne()
+    {
+        await using (var built = await ModelAsync("executables"))
+        {
+            var replica = Assert.IsType<ExecutableResource>(built.Resources.Single(resource => resource.Name == "api-1"));
+            Assert.Equal("dotnet", replica.Command);
+            Assert.EndsWith("FlashSale.Api.dll", Assert.Single(await ArgumentsAsync(replica)), StringComparison.Ordinal);
+        }
+
+        var published = Path.Combine(_data, "published", "FlashSale.Api");
+        Directory.CreateDirectory(Path.GetDirectoryName(published)!);
+        await File.WriteAllTextAsync(published, "");
+        await using var builder = await ModelAsync("executables", [$"--Stack:ApiExecutable={published}", $"--Stack:DataDirectory={Path.Combine(_data, "published-run")}"]);
+        foreach (var name in (string[])["api-1", "api-2"])
+        {
+            var replica = Assert.IsType<ExecutableResource>(builder.Resources.Single(resource => resource.Name == name));
+            Assert.Equal(published, replica.Command);
+            Assert.Equal(Path.GetDirectoryName(published), replica.WorkingDirectory);
+            Assert.Empty(await ArgumentsAsync(replica));
+        }
+
+        Assert.Equal("dotnet", Assert.IsType<ExecutableResource>(builder.Resources.Single(resource => resource.Name == "api")).Command);
+    }
+
     // Each exporter waits for its server, reaches it through its environment (the password too, where the server
     // has one: never on a command line), serves on a port of this run, and is health-checked.
     [Theory]
