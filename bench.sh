@@ -14,7 +14,7 @@
 #   BENCH_QUICK=1 ./bench.sh   # shorter runs and a 2,000-item rush, to try the script (same document)
 #   BENCH_PROFILE=1 ./bench.sh # also one more 1-replica rush under dotnet-trace (installed on first use), whose
 #                              # top methods go into the document; that rush is not among the measured runs
-#   BENCH_RUNTIME=jit ./bench.sh   # replicas from the solution's build (JIT) rather than published with Native AOT
+#   BENCH_RUNTIME=aot ./bench.sh   # replicas published with Native AOT rather than the solution's build (JIT)
 set -euo pipefail
 cd "$(dirname "$0")"
 source scripts/prerequisites.sh
@@ -49,17 +49,17 @@ dotnet build FlashSale.AppHost -c Release -v quiet -nologo
 dotnet build FlashSale.Benchmark -c Release -v quiet -nologo
 tool=(dotnet FlashSale.Benchmark/bin/Release/net10.0/FlashSale.Benchmark.dll)
 
-# The replicas run the API as a deploy publishes it, compiled ahead of time (Native AOT): nothing is left to compile
-# when the crowd arrives, so the first rush after a start runs the code of the later ones (docs/benchmarks-notes.md,
-# items 16 and 31). Every stack below runs it (start-stack.sh reads stack_api_executable).
-runtime=${BENCH_RUNTIME:-aot}
+# The replicas run the solution's build (JIT). BENCH_RUNTIME=aot publishes the API with Native AOT and runs every stack
+# below on it (start-stack.sh reads stack_api_executable): ready sooner at half the memory and nothing compiled while it
+# serves, but more API CPU per request once warm (docs/benchmarks-notes.md, item 32).
+runtime=${BENCH_RUNTIME:-jit}
 case $runtime in
   aot)
     echo "Publishing FlashSale.Api with Native AOT..."
     dotnet publish FlashSale.Api -c Release -r linux-x64 -p:PublishAot=true -o "$data/api-aot" -v quiet -nologo
     export stack_api_executable="$data/api-aot/FlashSale.Api" ;;
   jit) ;;
-  *) echo "BENCH_RUNTIME is '$runtime': use aot or jit" >&2; exit 2 ;;
+  *) echo "BENCH_RUNTIME is '$runtime': use jit or aot" >&2; exit 2 ;;
 esac
 fact api_runtime "$runtime"
 

@@ -29,9 +29,10 @@ public static class BenchDocument
         Line($"- Load average (1 min) when the bench started: {results.Fact("load_before")}; when it ended: {results.Fact("load_after")}. "
             + $"Other processes running FlashSale or its servers at the start: {results.Fact("other_stacks")}.");
         Line(results.Fact("api_runtime", "jit") == "aot"
-            ? "- The API replicas run FlashSale.Api published with Native AOT (`dotnet publish FlashSale.Api -c Release -r linux-x64 -p:PublishAot=true`), "
-                + "as a deploy runs it: nothing is compiled while they serve. `BENCH_RUNTIME=jit ./bench.sh` runs the solution's build (JIT) instead."
-            : "- The API replicas run the solution's Release build (`dotnet FlashSale.Api.dll`, compiled by the JIT as they run).");
+            ? "- The API replicas run FlashSale.Api published with Native AOT (`BENCH_RUNTIME=aot`: `dotnet publish FlashSale.Api -c Release -r linux-x64 "
+                + "-p:PublishAot=true`): nothing is compiled while they serve. Plain `./bench.sh` runs the solution's build (JIT)."
+            : "- The API replicas run the solution's Release build (`dotnet FlashSale.Api.dll`, compiled by the JIT as they run; "
+                + "`BENCH_RUNTIME=aot ./bench.sh` publishes it with Native AOT instead).");
         Line("- **The machine is shared**: the load tool, the API replicas, PostgreSQL (fsync and synchronous commit on), Redis and "
             + "the Aspire orchestrator (with its dashboard receiving every replica's metrics and logs, and up to 10 new traces a second from each) all run on the same cores, "
             + "and so do other people's builds and tests. A load average above the core count means every figure here is lower, and "
