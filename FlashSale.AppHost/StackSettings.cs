@@ -7,8 +7,8 @@ namespace FlashSale.AppHost;
 // The AppHost's own settings, section "Stack" (command line --Stack:Replicas=3 or environment Stack__Replicas=3).
 // TestAlertDelay (a Prometheus duration such as 5s) is for tests only: every alert's for: and Alertmanager's
 // group_wait and group_interval become it, so a fault reaches the receiver within seconds; the repository's values
-// are the production ones. ApiExecutable runs the replicas from a published FlashSale.Api executable (Native AOT, as a
-// deploy publishes it) instead of the solution's build.
+// are the production ones. ApiExecutable runs the replicas from a published FlashSale.Api executable (e.g. compiled with
+// Native AOT) instead of the solution's build.
 public sealed partial record StackSettings(
     Substrate Substrate, int Replicas, int Port, string DataDirectory, bool Clean, string? TestAlertDelay, string? ApiExecutable)
 {
