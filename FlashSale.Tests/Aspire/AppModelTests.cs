@@ -92,8 +92,8 @@ public sealed class AppModelTests : IDisposable
         }
     }
 
-    // Replicas run the solution's build (`dotnet FlashSale.Api.dll`), or a published executable when given one (Native
-    // AOT, as a deploy publishes the API), from that executable's own folder; the gateway stays the solution's build.
+    // Replicas run the solution's build (`dotnet FlashSale.Api.dll`), or a published executable when given one (e.g.
+    // compiled with Native AOT), from that executable's own folder; the gateway stays the solution's build.
     [Fact]
     public async Task ReplicasRunAPublishedApiWhenGivenOne()
     {
